@@ -1,0 +1,2 @@
+export * from './sessionEvents';
+export type * from './sip';

@@ -1,0 +1,68 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { EntityId, type DurableClient } from 'durable-functions';
+import type { ApiRequest, ApiResponse, DurableControl, InstanceStatus } from '../http/types';
+
+/** @azure/functions request → the runtime-agnostic request the handlers take. */
+export async function toApiRequest(request: HttpRequest): Promise<ApiRequest> {
+  const text = await request.text();
+  return {
+    method: request.method,
+    url: request.url,
+    params: { ...request.params },
+    query: new URLSearchParams(request.query),
+    header: (name) => request.headers.get(name) ?? undefined,
+    body: text === '' ? undefined : text,
+  };
+}
+
+export function toHttpResponse(response: ApiResponse): HttpResponseInit {
+  const headers: Record<string, string> = { ...response.headers };
+  if (response.body === undefined) return { status: response.status, headers };
+  if (typeof response.body === 'string') return { status: response.status, headers, body: response.body };
+  headers['content-type'] ??= 'application/json';
+  return { status: response.status, headers, body: JSON.stringify(response.body) };
+}
+
+/** The durable-functions client behind the small port the handlers use. */
+export function durableControl(client: DurableClient): DurableControl {
+  return {
+    async startNew(orchestration, instanceId, input) {
+      await client.startNew(orchestration, { instanceId, input });
+    },
+    raiseEvent: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    async getStatus(instanceId) {
+      try {
+        const s = await client.getStatus(instanceId);
+        const status: InstanceStatus = {
+          instanceId: s.instanceId,
+          name: s.name,
+          runtimeStatus: String(s.runtimeStatus),
+          input: s.input,
+          output: s.output,
+          customStatus: s.customStatus,
+          createdTime: new Date(s.createdTime).toISOString(),
+          lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
+        };
+        return status;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    terminate: (instanceId, reason) => client.terminate(instanceId, reason),
+    signalEntity: (entityName, key, operation, input) =>
+      client.signalEntity(new EntityId(entityName, key), operation, input),
+    async readEntityState<T>(entityName: string, key: string) {
+      const response = await client.readEntityState<T>(new EntityId(entityName, key));
+      return response.entityExists ? response.entityState : undefined;
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /404|not found/i.test(error.message);
+}
+
+export function requestContext(context: InvocationContext, durable: DurableControl | undefined) {
+  return { invocationId: context.invocationId, durable };
+}

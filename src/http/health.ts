@@ -1,0 +1,41 @@
+import type { ApiHandler } from './types';
+
+export interface DependencyProbe {
+  name: string;
+  /** resolves with readiness; a probe must answer within its own timeout */
+  check(): Promise<{ ready: boolean; detail?: string }>;
+}
+
+export interface HealthDeps {
+  now(): Date;
+  probes: DependencyProbe[];
+}
+
+/**
+ * v1's `{"status":"alive","timestamp":…}`, extended with each dependency's readiness. The status
+ * stays "alive" while the process serves requests (v1 callers read only that); an unready
+ * dependency turns the HTTP status to 503 so load balancers notice.
+ */
+export function healthHandler(deps: HealthDeps): ApiHandler {
+  return async () => {
+    const results = await Promise.all(
+      deps.probes.map(async (probe) => {
+        try {
+          return { name: probe.name, ...(await probe.check()) };
+        } catch (error) {
+          return { name: probe.name, ready: false, detail: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.ready);
+    return {
+      status: ready ? 200 : 503,
+      body: {
+        status: 'alive',
+        timestamp: deps.now().toISOString(),
+        ready,
+        dependencies: Object.fromEntries(results.map(({ name, ...rest }) => [name, rest])),
+      },
+    };
+  };
+}

@@ -1,0 +1,86 @@
+import type { ActivityHandler, EntityHandler, OrchestrationHandler } from 'durable-functions';
+import type { MaxConfConfig } from './config';
+import type { Logger } from './logging/logger';
+import { healthHandler } from './http/health';
+import type { ApiHandler } from './http/types';
+
+/**
+ * Every function MaxConf runs, described once. src/functions registers this list with the Azure
+ * Functions programming model; the local host loads that same entry, so both runtimes serve
+ * exactly these functions.
+ */
+export type Registration =
+  | HttpRegistration
+  | TimerRegistration
+  | ServiceBusQueueRegistration
+  | OrchestrationRegistration
+  | ActivityRegistration
+  | EntityRegistration;
+
+export interface HttpRegistration {
+  kind: 'http';
+  name: string;
+  route: string;
+  methods: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE')[];
+  /** handlers that start, signal or read durable instances get a durable client binding */
+  durableClient: boolean;
+  handler: ApiHandler;
+}
+
+export interface TimerRegistration {
+  kind: 'timer';
+  name: string;
+  /** NCRONTAB, six fields */
+  schedule: string;
+  durableClient: boolean;
+  handler: ApiHandlerless;
+}
+
+export interface ServiceBusQueueRegistration {
+  kind: 'serviceBusQueue';
+  name: string;
+  /** app-setting prefix of the identity-based connection (`<connection>__fullyQualifiedNamespace`) */
+  connection: string;
+  queueName: string;
+  durableClient: boolean;
+  handler: (message: unknown, context: import('./http/types').RequestContext) => Promise<void>;
+}
+
+export type ApiHandlerless = (context: import('./http/types').RequestContext) => Promise<void>;
+
+export interface OrchestrationRegistration {
+  kind: 'orchestration';
+  name: string;
+  handler: OrchestrationHandler;
+}
+
+export interface ActivityRegistration {
+  kind: 'activity';
+  name: string;
+  handler: ActivityHandler;
+}
+
+export interface EntityRegistration {
+  kind: 'entity';
+  name: string;
+  handler: EntityHandler<unknown>;
+}
+
+export interface AppServices {
+  config: MaxConfConfig;
+  logger: Logger;
+  now(): Date;
+}
+
+export function buildRegistrations(services: AppServices): Registration[] {
+  return [
+    {
+      kind: 'http',
+      name: 'health',
+      route: 'health',
+      methods: ['GET'],
+      durableClient: false,
+      handler: healthHandler({ now: services.now, probes: [] }),
+    },
+  ];
+}
