@@ -130,3 +130,21 @@ export type SessionEvent = z.infer<typeof SessionEvent>;
 export type SessionEventType = SessionEvent['type'];
 export type SessionEventOf<T extends SessionEventType> = Extract<SessionEvent, { type: T }>;
 export const SESSION_EVENT_TYPES = SessionEvent.options.map((o) => o.shape.type.value) as SessionEventType[];
+
+/** What became of an event handed to the sessions. */
+export type PublishOutcome =
+  /** durably queued on the session's instance */
+  | 'accepted'
+  /** no session has this room name (someone else's room, a v1 room, a persistent room) */
+  | 'unknown_session'
+  /** the session has already ended; the event is recorded by the caller and dropped */
+  | 'session_finished';
+
+/**
+ * The one way adapters hand events to call sessions (the instance id of a callSession is its
+ * room name). Implementations answer once the event is durably accepted, never after the
+ * orchestration has run.
+ */
+export interface SessionEventPublisher {
+  publish(event: SessionEvent): Promise<PublishOutcome>;
+}

@@ -1,0 +1,20 @@
+import { SESSION_EVENT_NAME, type PublishOutcome, type SessionEvent, type SessionEventPublisher } from '../../contracts';
+import type { DurableControl } from '../../http/types';
+
+const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+/**
+ * Raises session events on the callSession instance named by the event's room. Raising an event
+ * only appends it to the instance's queue, so this returns as soon as the runtime accepted it.
+ */
+export function durableSessionEventPublisher(durable: DurableControl): SessionEventPublisher {
+  return {
+    async publish(event: SessionEvent): Promise<PublishOutcome> {
+      const status = await durable.getStatus(event.roomName);
+      if (!status) return 'unknown_session';
+      if (FINISHED.has(status.runtimeStatus)) return 'session_finished';
+      await durable.raiseEvent(event.roomName, SESSION_EVENT_NAME, event);
+      return 'accepted';
+    },
+  };
+}
