@@ -1,0 +1,451 @@
+import type { SessionEvent } from '../contracts/sessionEvents';
+
+/**
+ * The call session as a pure state machine: state + input → new state + commands. The callSession
+ * orchestration feeds it inbound events, activity results and fired timers, carries out the
+ * commands, and sleeps until `nextDeadline(state)`. No IO, no clock but the `now` it is given.
+ */
+
+export type Stage = 'waiting_for_citizen' | 'dialing' | 'queued' | 'in_call' | 'ending' | 'ended';
+/** What support staff see: the stage, or `reconnecting` while a dropped citizen may still rejoin. */
+export type Phase = Exclude<Stage, 'ending'> | 'reconnecting' | 'ending';
+
+export const OUTCOMES = [
+  'completed',
+  'citizen_no_show',
+  'citizen_left',
+  'queue_timeout',
+  'abandoned',
+  'closed',
+  'dial_failed',
+  'ended_by_idim',
+  'terminated_by_support',
+  'max_duration',
+  'expired',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface SessionSettings {
+  citizenJoinMs: number;
+  dialDelayMs: number;
+  dialMaxAttempts: number;
+  dialWindowMs: number;
+  queueWaitMs: number;
+  reconnectGraceMs: number;
+  maxCallMs: number;
+  sessionLifetimeMs: number;
+  queueStatusRefreshMs: number;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'event' | 'command' | 'result' | 'deadline' | 'ignored';
+  what: string;
+  detail?: string;
+}
+
+export interface SessionState {
+  roomName: string;
+  stage: Stage;
+  createdAt: string;
+  settings: SessionSettings;
+  /** citizen participants present now (Pexip uuids) */
+  citizens: string[];
+  /** participants seen leaving: a join reported after its leave is late and ignored */
+  departed: string[];
+  /** while set, the citizen dropped and may rejoin until then */
+  reconnectUntil?: string;
+  dial: {
+    attempts: number;
+    windowEndsAt?: string;
+    nextAttemptAt?: string;
+    /** an attempt that has not connected by then counts as failed */
+    attemptDeadline?: string;
+    inFlight: boolean;
+    participantId?: string;
+    /** a leg placed by a failed attempt that may still ring */
+    staleParticipantId?: string;
+  };
+  sipParticipantId?: string;
+  queueDeadline?: string;
+  conversationId?: string;
+  acdStarted: boolean;
+  agentUserId?: string;
+  answeredAt?: string;
+  callDeadline?: string;
+  agentVideo: string[];
+  nextQueueRefreshAt?: string;
+  queueInfo?: { estimatedWaitSeconds?: number; position?: number; at: string };
+  outcome?: Outcome;
+  endedAt?: string;
+  teardown?: { ok: boolean; detail?: string };
+  recentEventIds: string[];
+  timeline: TimelineEntry[];
+  /** timeline entries dropped to keep the state small */
+  timelineDropped: number;
+}
+
+export type Command =
+  /** `replaceParticipantId`: an earlier attempt's leg that never connected, to hang up first */
+  | { type: 'dial_queue'; attempt: number; replaceParticipantId?: string }
+  | { type: 'refresh_queue_status'; conversationId: string }
+  | { type: 'teardown'; outcome: Outcome; disconnectConversationId?: string };
+
+export type MachineInput =
+  | { kind: 'event'; event: SessionEvent }
+  /** a durable timer fired; every deadline due by `now` is acted on */
+  | { kind: 'deadline' }
+  | { kind: 'dial_result'; attempt: number; ok: true; participantId: string }
+  | { kind: 'dial_result'; attempt: number; ok: false; reason: string }
+  | { kind: 'queue_status'; estimatedWaitSeconds?: number; position?: number }
+  | { kind: 'teardown_done'; ok: boolean; detail?: string };
+
+export interface Decision {
+  state: SessionState;
+  commands: Command[];
+}
+
+const RECENT_EVENT_IDS = 200;
+const TIMELINE_MAX = 300;
+const DEPARTED_MAX = 50;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const ms = (time: string) => Date.parse(time);
+
+export function startSession(roomName: string, settings: SessionSettings, now: Date): SessionState {
+  const at = now.toISOString();
+  return {
+    roomName,
+    stage: 'waiting_for_citizen',
+    createdAt: at,
+    settings,
+    citizens: [],
+    departed: [],
+    dial: { attempts: 0, inFlight: false },
+    acdStarted: false,
+    agentVideo: [],
+    recentEventIds: [],
+    timeline: [{ at, kind: 'event', what: 'session_started' }],
+    timelineDropped: 0,
+  };
+}
+
+export function phaseOf(state: SessionState): Phase {
+  if (state.reconnectUntil && (state.stage === 'dialing' || state.stage === 'queued' || state.stage === 'in_call')) {
+    return 'reconnecting';
+  }
+  return state.stage;
+}
+
+export function isFinished(state: SessionState): boolean {
+  return state.stage === 'ending' || state.stage === 'ended';
+}
+
+/** The earliest moment the machine wants to be woken, or undefined when only events matter. */
+export function nextDeadline(state: SessionState): string | undefined {
+  if (isFinished(state)) return undefined;
+  const s = state.settings;
+  const candidates: (string | undefined)[] = [iso(ms(state.createdAt) + s.sessionLifetimeMs), state.reconnectUntil];
+  switch (state.stage) {
+    case 'waiting_for_citizen':
+      candidates.push(iso(ms(state.createdAt) + s.citizenJoinMs));
+      break;
+    case 'dialing':
+      if (!state.dial.inFlight) candidates.push(state.dial.nextAttemptAt);
+      candidates.push(state.dial.attemptDeadline);
+      break;
+    case 'queued':
+      candidates.push(state.queueDeadline, state.conversationId ? state.nextQueueRefreshAt : undefined);
+      break;
+    case 'in_call':
+      candidates.push(state.callDeadline);
+      break;
+  }
+  const times = candidates.filter((t): t is string => t !== undefined).sort();
+  return times[0];
+}
+
+/** Applies one input and then every deadline already due. Pure: the given state is not changed. */
+export function decide(previous: SessionState, input: MachineInput, now: Date): Decision {
+  const state = structuredClone(previous);
+  const commands: Command[] = [];
+  const t = now.getTime();
+  const m = new Machine(state, commands, t);
+  m.apply(input);
+  m.runDue();
+  return { state, commands };
+}
+
+class Machine {
+  constructor(
+    private readonly s: SessionState,
+    private readonly commands: Command[],
+    private readonly now: number,
+  ) {}
+
+  private get at() {
+    return iso(this.now);
+  }
+
+  private note(kind: TimelineEntry['kind'], what: string, detail?: string) {
+    this.s.timeline.push(detail === undefined ? { at: this.at, kind, what } : { at: this.at, kind, what, detail });
+    if (this.s.timeline.length > TIMELINE_MAX) {
+      // keep the first entries (how the session began) and the latest ones
+      this.s.timeline.splice(10, 1);
+      this.s.timelineDropped += 1;
+    }
+  }
+
+  private command(command: Command) {
+    this.commands.push(command);
+    const detail =
+      command.type === 'dial_queue' ? `attempt ${command.attempt}` : command.type === 'teardown' ? command.outcome : undefined;
+    this.note('command', command.type, detail);
+  }
+
+  private end(outcome: Outcome, genesysEndedIt: boolean) {
+    if (isFinished(this.s)) return;
+    this.s.stage = 'ending';
+    this.s.outcome = outcome;
+    this.s.endedAt = this.at;
+    delete this.s.reconnectUntil;
+    const conversation = genesysEndedIt ? undefined : this.s.conversationId;
+    this.command(
+      conversation ? { type: 'teardown', outcome, disconnectConversationId: conversation } : { type: 'teardown', outcome },
+    );
+  }
+
+  private ignore(what: string, why: string) {
+    this.note('ignored', what, why);
+  }
+
+  apply(input: MachineInput) {
+    switch (input.kind) {
+      case 'event':
+        return this.onEvent(input.event);
+      case 'deadline':
+        return; // runDue acts on whatever is due
+      case 'dial_result':
+        return this.onDialResult(input);
+      case 'queue_status':
+        if (this.s.stage !== 'queued') return;
+        this.s.queueInfo = { at: this.at, estimatedWaitSeconds: input.estimatedWaitSeconds, position: input.position };
+        return;
+      case 'teardown_done':
+        if (this.s.stage !== 'ending') return;
+        this.s.stage = 'ended';
+        this.s.teardown = input.detail === undefined ? { ok: input.ok } : { ok: input.ok, detail: input.detail };
+        this.note('result', 'teardown', input.ok ? 'done' : `left to the reaper: ${input.detail ?? 'failed'}`);
+        return;
+    }
+  }
+
+  private onEvent(event: SessionEvent) {
+    if (this.s.recentEventIds.includes(event.eventId)) return this.ignore(event.type, 'duplicate');
+    this.s.recentEventIds.push(event.eventId);
+    if (this.s.recentEventIds.length > RECENT_EVENT_IDS) this.s.recentEventIds.shift();
+    if (isFinished(this.s)) return this.ignore(event.type, 'session over');
+    this.note('event', event.type, 'participantId' in event ? event.participantId : undefined);
+
+    const s = this.s;
+    const callInProgress = s.stage === 'dialing' || s.stage === 'queued' || s.stage === 'in_call';
+    switch (event.type) {
+      case 'citizen_joined': {
+        if (s.departed.includes(event.participantId)) return this.ignore(event.type, 'reported after its leave');
+        if (!s.citizens.includes(event.participantId)) s.citizens.push(event.participantId);
+        delete s.reconnectUntil;
+        if (s.stage === 'waiting_for_citizen') {
+          s.stage = 'dialing';
+          s.dial.nextAttemptAt = iso(this.now + s.settings.dialDelayMs);
+          s.dial.windowEndsAt = iso(this.now + s.settings.dialDelayMs + s.settings.dialWindowMs);
+        }
+        return;
+      }
+      case 'citizen_left':
+        s.departed.push(event.participantId);
+        if (s.departed.length > DEPARTED_MAX) s.departed.shift();
+        if (!s.citizens.includes(event.participantId)) return;
+        s.citizens = s.citizens.filter((p) => p !== event.participantId);
+        if (s.citizens.length === 0) this.citizenGone();
+        return;
+      case 'conference_ended':
+        // Pexip ends the conference on a short blip too; it only starts the grace period.
+        if (!callInProgress) return;
+        if (s.citizens.length > 0) {
+          for (const p of s.citizens) s.departed.push(p);
+          s.citizens = [];
+        }
+        this.citizenGone();
+        return;
+      case 'conference_started':
+        return;
+      case 'app_ended':
+        return this.end(s.answeredAt ? 'completed' : s.stage === 'waiting_for_citizen' ? 'citizen_no_show' : 'citizen_left', false);
+      case 'sip_leg_connected':
+        if (s.stage !== 'dialing' && s.stage !== 'queued') return;
+        s.sipParticipantId = event.participantId;
+        if (s.stage === 'dialing') this.enterQueue();
+        return;
+      case 'sip_leg_failed':
+        if (s.stage !== 'dialing') return this.ignore(event.type, 'not dialing');
+        if (event.participantId && s.dial.participantId && event.participantId !== s.dial.participantId) {
+          return this.ignore(event.type, 'an earlier attempt');
+        }
+        return this.attemptFailed(event.reason);
+      case 'sip_leg_ended':
+        if (s.stage === 'dialing') return this.attemptFailed(event.reason ?? 'SIP leg ended before it was queued');
+        if (s.sipParticipantId && event.participantId !== s.sipParticipantId) return this.ignore(event.type, 'another leg');
+        if (s.stage === 'queued') return this.end(s.acdStarted ? 'abandoned' : 'closed', true);
+        if (s.stage === 'in_call') return this.end('completed', true);
+        return;
+      case 'agent_video_joined':
+        if (!s.agentVideo.includes(event.participantId)) s.agentVideo.push(event.participantId);
+        return;
+      case 'agent_video_left':
+        s.agentVideo = s.agentVideo.filter((p) => p !== event.participantId);
+        return;
+      case 'queued':
+        if (s.stage !== 'dialing' && s.stage !== 'queued') return;
+        s.conversationId ??= event.conversationId;
+        s.acdStarted = true;
+        if (s.stage === 'dialing') this.enterQueue();
+        s.nextQueueRefreshAt = this.at;
+        return;
+      case 'agent_connected':
+        if (s.stage !== 'dialing' && s.stage !== 'queued') return this.ignore(event.type, `in ${s.stage}`);
+        s.conversationId ??= event.conversationId;
+        s.agentUserId = event.agentUserId;
+        s.answeredAt = this.at;
+        s.stage = 'in_call';
+        s.callDeadline = iso(this.now + s.settings.maxCallMs);
+        delete s.queueDeadline;
+        delete s.nextQueueRefreshAt;
+        delete s.dial.attemptDeadline;
+        delete s.dial.nextAttemptAt;
+        return;
+      case 'agent_left':
+        if (s.stage === 'in_call') return this.end('completed', true);
+        return;
+      case 'abandoned':
+        if (s.stage === 'dialing' || s.stage === 'queued') return this.end('abandoned', true);
+        return;
+      case 'released_by_flow':
+        if (s.stage === 'dialing' || s.stage === 'queued') return this.end('closed', true);
+        return;
+      case 'customer_ended':
+        if (s.stage === 'in_call') return this.end('completed', true);
+        if (s.stage === 'dialing' || s.stage === 'queued') return this.end(s.acdStarted ? 'abandoned' : 'closed', true);
+        return;
+      case 'idim_deleted':
+        return this.end(s.answeredAt ? 'completed' : 'ended_by_idim', false);
+      case 'support_terminated':
+        return this.end('terminated_by_support', false);
+      case 'lifetime_exceeded':
+        return this.end('expired', false);
+    }
+  }
+
+  private citizenGone() {
+    const s = this.s;
+    if (s.stage === 'waiting_for_citizen' || isFinished(s)) return;
+    s.reconnectUntil ??= iso(this.now + s.settings.reconnectGraceMs);
+  }
+
+  private enterQueue() {
+    const s = this.s;
+    s.stage = 'queued';
+    s.queueDeadline = iso(this.now + s.settings.queueWaitMs);
+    s.dial.inFlight = false;
+    delete s.dial.attemptDeadline;
+    delete s.dial.nextAttemptAt;
+  }
+
+  private onDialResult(result: Extract<MachineInput, { kind: 'dial_result' }>) {
+    const s = this.s;
+    if (s.stage !== 'dialing' || result.attempt !== s.dial.attempts) return;
+    s.dial.inFlight = false;
+    this.note('result', 'dial_queue', result.ok ? `attempt ${result.attempt} placed` : `attempt ${result.attempt}: ${result.reason}`);
+    if (result.ok) {
+      s.dial.participantId = result.participantId;
+      return;
+    }
+    this.attemptFailed(result.reason);
+  }
+
+  private attemptFailed(reason: string) {
+    const s = this.s;
+    s.dial.inFlight = false;
+    delete s.dial.attemptDeadline;
+    if (s.dial.participantId) s.dial.staleParticipantId = s.dial.participantId;
+    delete s.dial.participantId;
+    const windowEnd = s.dial.windowEndsAt ? ms(s.dial.windowEndsAt) : this.now;
+    if (s.dial.attempts >= s.settings.dialMaxAttempts || this.now >= windowEnd) {
+      this.note('result', 'dialing exhausted', reason);
+      return this.end('dial_failed', false);
+    }
+    // spread the remaining attempts over what is left of the window
+    const remaining = s.settings.dialMaxAttempts - s.dial.attempts;
+    const pause = Math.min(Math.max(1000, (windowEnd - this.now) / (remaining + 1)), 5000);
+    s.dial.nextAttemptAt = iso(Math.min(this.now + pause, windowEnd));
+  }
+
+  /** Acts on every deadline due by now, in the order a support person would expect. */
+  runDue() {
+    const s = this.s;
+    const due = (time: string | undefined) => time !== undefined && ms(time) <= this.now;
+    for (let guard = 0; guard < 10 && !isFinished(s); guard += 1) {
+      if (due(iso(ms(s.createdAt) + s.settings.sessionLifetimeMs))) {
+        this.note('deadline', 'session lifetime');
+        return this.end('expired', false);
+      }
+      if (due(s.reconnectUntil)) {
+        this.note('deadline', 'reconnect grace');
+        return this.end(s.answeredAt ? 'completed' : 'citizen_left', false);
+      }
+      switch (s.stage) {
+        case 'waiting_for_citizen':
+          if (due(iso(ms(s.createdAt) + s.settings.citizenJoinMs))) {
+            this.note('deadline', 'citizen join');
+            return this.end('citizen_no_show', false);
+          }
+          return;
+        case 'dialing':
+          if (due(s.dial.attemptDeadline)) {
+            this.note('deadline', 'dial attempt');
+            this.attemptFailed('no answer from the queue in time');
+            continue;
+          }
+          if (!s.dial.inFlight && due(s.dial.nextAttemptAt)) {
+            s.dial.attempts += 1;
+            s.dial.inFlight = true;
+            delete s.dial.nextAttemptAt;
+            s.dial.attemptDeadline = iso(this.now + s.settings.dialWindowMs / s.settings.dialMaxAttempts);
+            const stale = s.dial.staleParticipantId;
+            delete s.dial.staleParticipantId;
+            this.command(
+              stale
+                ? { type: 'dial_queue', attempt: s.dial.attempts, replaceParticipantId: stale }
+                : { type: 'dial_queue', attempt: s.dial.attempts },
+            );
+          }
+          return;
+        case 'queued':
+          if (due(s.queueDeadline)) {
+            this.note('deadline', 'queue wait');
+            return this.end('queue_timeout', false);
+          }
+          if (s.conversationId && due(s.nextQueueRefreshAt)) {
+            s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
+            this.command({ type: 'refresh_queue_status', conversationId: s.conversationId });
+          }
+          return;
+        case 'in_call':
+          if (due(s.callDeadline)) {
+            this.note('deadline', 'maximum call duration');
+            return this.end('max_duration', false);
+          }
+          return;
+      }
+    }
+  }
+}

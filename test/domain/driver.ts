@@ -1,0 +1,98 @@
+import type { SessionEvent } from '../../src/contracts';
+import { decide, nextDeadline, startSession, type Command, type MachineInput, type SessionSettings, type SessionState } from '../../src/domain/session';
+
+export const SETTINGS: SessionSettings = {
+  citizenJoinMs: 15 * 60_000,
+  dialDelayMs: 0,
+  dialMaxAttempts: 3,
+  dialWindowMs: 30_000,
+  queueWaitMs: 45 * 60_000,
+  reconnectGraceMs: 120_000,
+  maxCallMs: 2 * 3600_000,
+  sessionLifetimeMs: 4 * 3600_000,
+  queueStatusRefreshMs: 30_000,
+};
+
+type EventInput = { type: SessionEvent['type'] } & Record<string, unknown>;
+
+/** Drives the machine the way the orchestration does, with a clock it moves by hand. */
+export class Driver {
+  state: SessionState;
+  now: number;
+  readonly commands: Command[] = [];
+  private seq = 0;
+
+  constructor(settings: SessionSettings = SETTINGS, start = Date.parse('2026-11-25T17:00:00.000Z')) {
+    this.now = start;
+    this.state = startSession('mc-room1', settings, new Date(start));
+  }
+
+  input(input: MachineInput): Command[] {
+    const { state, commands } = decide(this.state, input, new Date(this.now));
+    this.state = state;
+    this.commands.push(...commands);
+    return commands;
+  }
+
+  event(fields: EventInput): Command[] {
+    const source = sourceOf(fields.type);
+    this.seq += 1;
+    const event = {
+      roomName: 'mc-room1',
+      at: new Date(this.now).toISOString(),
+      eventId: `e${this.seq}`,
+      source,
+      ...(source === 'pexip' && !('participantId' in fields) ? { participantId: 'p-citizen' } : {}),
+      ...(source === 'genesys' && !('conversationId' in fields) ? { conversationId: 'c-1' } : {}),
+      ...fields,
+    } as SessionEvent;
+    return this.input({ kind: 'event', event });
+  }
+
+  /** Moves the clock; fires the timer if a deadline falls in the span, as the orchestration would. */
+  advance(msToAdvance: number): Command[] {
+    const target = this.now + msToAdvance;
+    const out: Command[] = [];
+    for (;;) {
+      const deadline = nextDeadline(this.state);
+      if (deadline === undefined || Date.parse(deadline) > target) break;
+      this.now = Math.max(this.now, Date.parse(deadline));
+      out.push(...this.input({ kind: 'deadline' }));
+    }
+    this.now = target;
+    return out;
+  }
+
+  /** Answers the last dial command as the dialQueue activity would. */
+  dialPlaced(participantId = 'p-sip'): Command[] {
+    return this.input({ kind: 'dial_result', attempt: this.state.dial.attempts, ok: true, participantId });
+  }
+
+  teardownDone(): Command[] {
+    return this.input({ kind: 'teardown_done', ok: true });
+  }
+}
+
+function sourceOf(type: SessionEvent['type']): string {
+  if (['queued', 'agent_connected', 'agent_left', 'abandoned', 'released_by_flow', 'customer_ended'].includes(type)) return 'genesys';
+  if (type === 'idim_deleted') return 'idim';
+  if (type === 'support_terminated') return 'support';
+  if (type === 'app_ended') return 'bcsc';
+  if (type === 'lifetime_exceeded') return 'maxconf';
+  return 'pexip';
+}
+
+/** Citizen joins, dial placed, SIP leg up, Genesys queues the call. */
+export function toQueued(d = new Driver()): Driver {
+  d.event({ type: 'citizen_joined' });
+  d.dialPlaced();
+  d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
+  d.event({ type: 'queued' });
+  return d;
+}
+
+export function toInCall(d = new Driver()): Driver {
+  toQueued(d);
+  d.event({ type: 'agent_connected', agentUserId: 'u-7' });
+  return d;
+}
