@@ -449,3 +449,27 @@ class Machine {
     }
   }
 }
+
+/** The machine's timings from the deployment's deadlines (seconds in config, milliseconds here). */
+export function sessionSettings(deadlines: {
+  citizenJoinSeconds: number;
+  dialDelaySeconds: number;
+  dialMaxAttempts: number;
+  dialWindowSeconds: number;
+  queueWaitSeconds: number;
+  reconnectGraceSeconds: number;
+  maxCallSeconds: number;
+  sessionLifetimeSeconds: number;
+}): SessionSettings {
+  return {
+    citizenJoinMs: deadlines.citizenJoinSeconds * 1000,
+    dialDelayMs: deadlines.dialDelaySeconds * 1000,
+    dialMaxAttempts: deadlines.dialMaxAttempts,
+    dialWindowMs: deadlines.dialWindowSeconds * 1000,
+    queueWaitMs: deadlines.queueWaitSeconds * 1000,
+    reconnectGraceMs: deadlines.reconnectGraceSeconds * 1000,
+    maxCallMs: deadlines.maxCallSeconds * 1000,
+    sessionLifetimeMs: deadlines.sessionLifetimeSeconds * 1000,
+    queueStatusRefreshMs: 30_000,
+  };
+}

@@ -1,0 +1,197 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
+import {
+  decide,
+  nextDeadline,
+  phaseOf,
+  startSession,
+  type Command,
+  type MachineInput,
+  type SessionSettings,
+  type SessionState,
+} from '../src/domain/session';
+
+export const CALL_SESSION = 'callSession';
+
+/** Activity names the session uses; each is one idempotent IO concern (activities/callSession.ts). */
+export const SESSION_ACTIVITIES = {
+  dialQueue: 'dialQueue',
+  queueStatus: 'queueStatus',
+  teardownSession: 'teardownSession',
+} as const;
+
+export interface CallSessionInput {
+  /** the claimed room; also the instance id */
+  roomName: string;
+  /** Pexip configuration id of the room, so teardown needs no lookup */
+  roomId: number;
+  /** the UUI as IDIM sent it; dialled on as the SIP User-to-User header */
+  uui: string;
+  videoCallId: string;
+  settings: SessionSettings;
+}
+
+export interface DialQueueInput {
+  roomName: string;
+  uui: string;
+  attempt: number;
+  replaceParticipantId?: string;
+}
+export type DialQueueResult = { ok: true; participantId: string } | { ok: false; reason: string };
+
+export interface QueueStatusInput {
+  conversationId: string;
+}
+export interface QueueStatusResult {
+  estimatedWaitSeconds?: number;
+  position?: number;
+}
+
+export interface TeardownInput {
+  roomName: string;
+  roomId: number;
+  outcome: string;
+  disconnectConversationId?: string;
+}
+export interface TeardownResult {
+  ok: boolean;
+  detail?: string;
+}
+
+/** What status readers (support, the Agent App, the v2 facade) see, as custom status and output. */
+export interface SessionView {
+  roomName: string;
+  videoCallId: string;
+  phase: ReturnType<typeof phaseOf>;
+  outcome: string | null;
+  createdAt: string;
+  endedAt: string | null;
+  conversationId: string | null;
+  agentUserId: string | null;
+  answeredAt: string | null;
+  citizenParticipants: string[];
+  sipParticipantId: string | null;
+  agentVideoParticipants: string[];
+  queue: { estimatedWaitSeconds?: number; position?: number; at: string } | null;
+  dialAttempts: number;
+  teardown: { ok: boolean; detail?: string } | null;
+  timeline: SessionState['timeline'];
+  timelineDropped: number;
+}
+
+export function viewOf(input: CallSessionInput, state: SessionState): SessionView {
+  return {
+    roomName: state.roomName,
+    videoCallId: input.videoCallId,
+    phase: phaseOf(state),
+    outcome: state.outcome ?? null,
+    createdAt: state.createdAt,
+    endedAt: state.endedAt ?? null,
+    conversationId: state.conversationId ?? null,
+    agentUserId: state.agentUserId ?? null,
+    answeredAt: state.answeredAt ?? null,
+    citizenParticipants: state.citizens,
+    sipParticipantId: state.sipParticipantId ?? null,
+    agentVideoParticipants: state.agentVideo,
+    queue: state.queueInfo ?? null,
+    dialAttempts: state.dial.attempts,
+    teardown: state.teardown ?? null,
+    timeline: state.timeline,
+    timelineDropped: state.timelineDropped,
+  };
+}
+
+const TEARDOWN_RETRY = new df.RetryOptions(5_000, 4);
+TEARDOWN_RETRY.backoffCoefficient = 2;
+
+/**
+ * One call, start to end: feeds the domain machine every inbound event and fired deadline,
+ * carries out its commands, and waits for whichever comes first, an event or the next deadline.
+ * The losing timer is cancelled, so nothing keeps the instance open after it ends.
+ */
+export const callSession: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const input = context.df.getInput<CallSessionInput>();
+  const now = () => context.df.currentUtcDateTime;
+  let state = startSession(input.roomName, input.settings, now());
+  context.df.setCustomStatus(viewOf(input, state));
+
+  const step = function* (machineInput: MachineInput): Generator<Task, void, unknown> {
+    const decision = decide(state, machineInput, now());
+    state = decision.state;
+    yield* carryOut(decision.commands);
+  };
+
+  const carryOut = function* (commands: Command[]): Generator<Task, void, unknown> {
+    for (const command of commands) {
+      switch (command.type) {
+        case 'dial_queue': {
+          const dial: DialQueueInput = { roomName: input.roomName, uui: input.uui, attempt: command.attempt };
+          if (command.replaceParticipantId) dial.replaceParticipantId = command.replaceParticipantId;
+          const result = (yield context.df.callActivity(SESSION_ACTIVITIES.dialQueue, dial)) as DialQueueResult;
+          yield* step(
+            result.ok
+              ? { kind: 'dial_result', attempt: command.attempt, ok: true, participantId: result.participantId }
+              : { kind: 'dial_result', attempt: command.attempt, ok: false, reason: result.reason },
+          );
+          break;
+        }
+        case 'refresh_queue_status': {
+          const status = (yield context.df.callActivity(SESSION_ACTIVITIES.queueStatus, {
+            conversationId: command.conversationId,
+          } satisfies QueueStatusInput)) as QueueStatusResult;
+          yield* step({ kind: 'queue_status', ...status });
+          break;
+        }
+        case 'teardown': {
+          const teardown: TeardownInput = { roomName: input.roomName, roomId: input.roomId, outcome: command.outcome };
+          if (command.disconnectConversationId) teardown.disconnectConversationId = command.disconnectConversationId;
+          let result: TeardownResult;
+          try {
+            result = (yield context.df.callActivityWithRetry(SESSION_ACTIVITIES.teardownSession, TEARDOWN_RETRY, teardown)) as TeardownResult;
+          } catch (error) {
+            // the reaper deletes what teardown could not; the session still ends
+            result = { ok: false, detail: error instanceof Error ? error.message.slice(0, 300) : 'teardown failed' };
+          }
+          yield* step({ kind: 'teardown_done', ...result });
+          break;
+        }
+      }
+    }
+  };
+
+  // A deadline can already be due at start (a zero join timeout); let the machine see it.
+  yield* step({ kind: 'deadline' });
+
+  while (state.stage !== 'ended') {
+    context.df.setCustomStatus(viewOf(input, state));
+    const deadline = nextDeadline(state);
+    const eventTask = context.df.waitForExternalEvent(SESSION_EVENT_NAME);
+    if (deadline === undefined) {
+      const raw = yield eventTask;
+      yield* step(parseEvent(raw));
+      continue;
+    }
+    const timer = context.df.createTimer(new Date(deadline));
+    const winner = yield context.df.Task.any([eventTask, timer]);
+    if (winner === eventTask) {
+      timer.cancel();
+      yield* step(parseEvent(eventTask.result));
+    } else {
+      yield* step({ kind: 'deadline' });
+    }
+  }
+
+  const view = viewOf(input, state);
+  context.df.setCustomStatus(view);
+  return view;
+};
+
+/**
+ * Events were validated at ingestion; a payload that still fails here (raised by hand through the
+ * management API, say) becomes a no-op deadline check rather than a failed session.
+ */
+function parseEvent(raw: unknown): MachineInput {
+  const parsed = SessionEvent.safeParse(raw);
+  return parsed.success ? { kind: 'event', event: parsed.data } : { kind: 'deadline' };
+}
