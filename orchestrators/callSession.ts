@@ -1,15 +1,14 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
+import { viewOf } from '../src/domain/sessionView';
 import {
   decide,
   nextDeadline,
-  phaseOf,
   startSession,
   type Command,
   type MachineInput,
   type SessionSettings,
-  type SessionState,
 } from '../src/domain/session';
 
 export const CALL_SESSION = 'callSession';
@@ -59,49 +58,6 @@ export interface TeardownResult {
   detail?: string;
 }
 
-/** What status readers (support, the Agent App, the v2 facade) see, as custom status and output. */
-export interface SessionView {
-  roomName: string;
-  videoCallId: string;
-  phase: ReturnType<typeof phaseOf>;
-  outcome: string | null;
-  createdAt: string;
-  endedAt: string | null;
-  conversationId: string | null;
-  agentUserId: string | null;
-  answeredAt: string | null;
-  citizenParticipants: string[];
-  sipParticipantId: string | null;
-  agentVideoParticipants: string[];
-  queue: { estimatedWaitSeconds?: number; position?: number; at: string } | null;
-  dialAttempts: number;
-  teardown: { ok: boolean; detail?: string } | null;
-  timeline: SessionState['timeline'];
-  timelineDropped: number;
-}
-
-export function viewOf(input: CallSessionInput, state: SessionState): SessionView {
-  return {
-    roomName: state.roomName,
-    videoCallId: input.videoCallId,
-    phase: phaseOf(state),
-    outcome: state.outcome ?? null,
-    createdAt: state.createdAt,
-    endedAt: state.endedAt ?? null,
-    conversationId: state.conversationId ?? null,
-    agentUserId: state.agentUserId ?? null,
-    answeredAt: state.answeredAt ?? null,
-    citizenParticipants: state.citizens,
-    sipParticipantId: state.sipParticipantId ?? null,
-    agentVideoParticipants: state.agentVideo,
-    queue: state.queueInfo ?? null,
-    dialAttempts: state.dial.attempts,
-    teardown: state.teardown ?? null,
-    timeline: state.timeline,
-    timelineDropped: state.timelineDropped,
-  };
-}
-
 const TEARDOWN_RETRY = new df.RetryOptions(5_000, 4);
 TEARDOWN_RETRY.backoffCoefficient = 2;
 
@@ -114,7 +70,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
   const input = context.df.getInput<CallSessionInput>();
   const now = () => context.df.currentUtcDateTime;
   let state = startSession(input.roomName, input.settings, now());
-  context.df.setCustomStatus(viewOf(input, state));
+  context.df.setCustomStatus(viewOf(state, input.videoCallId));
 
   const step = function* (machineInput: MachineInput): Generator<Task, void, unknown> {
     const decision = decide(state, machineInput, now());
@@ -164,7 +120,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
   yield* step({ kind: 'deadline' });
 
   while (state.stage !== 'ended') {
-    context.df.setCustomStatus(viewOf(input, state));
+    context.df.setCustomStatus(viewOf(state, input.videoCallId));
     const deadline = nextDeadline(state);
     const eventTask = context.df.waitForExternalEvent(SESSION_EVENT_NAME);
     if (deadline === undefined) {
@@ -182,7 +138,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
     }
   }
 
-  const view = viewOf(input, state);
+  const view = viewOf(state, input.videoCallId);
   context.df.setCustomStatus(view);
   return view;
 };

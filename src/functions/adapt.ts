@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { EntityId, type DurableClient } from 'durable-functions';
+import { EntityId, type DurableClient, type DurableOrchestrationStatus, type OrchestrationRuntimeStatus } from 'durable-functions';
 import type { ApiRequest, ApiResponse, DurableControl, InstanceStatus } from '../http/types';
 
 /** @azure/functions request → the runtime-agnostic request the handlers take. */
@@ -32,22 +32,19 @@ export function durableControl(client: DurableClient): DurableControl {
     raiseEvent: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
     async getStatus(instanceId) {
       try {
-        const s = await client.getStatus(instanceId);
-        const status: InstanceStatus = {
-          instanceId: s.instanceId,
-          name: s.name,
-          runtimeStatus: String(s.runtimeStatus),
-          input: s.input,
-          output: s.output,
-          customStatus: s.customStatus,
-          createdTime: new Date(s.createdTime).toISOString(),
-          lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
-        };
-        return status;
+        return toInstanceStatus(await client.getStatus(instanceId));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
+    },
+    async listInstances(filter) {
+      const found = await client.getStatusBy({
+        ...(filter.createdFrom ? { createdTimeFrom: filter.createdFrom } : {}),
+        ...(filter.createdTo ? { createdTimeTo: filter.createdTo } : {}),
+        ...(filter.runtimeStatus ? { runtimeStatus: filter.runtimeStatus as OrchestrationRuntimeStatus[] } : {}),
+      });
+      return found.map(toInstanceStatus);
     },
     terminate: (instanceId, reason) => client.terminate(instanceId, reason),
     signalEntity: (entityName, key, operation, input) =>
@@ -56,6 +53,19 @@ export function durableControl(client: DurableClient): DurableControl {
       const response = await client.readEntityState<T>(new EntityId(entityName, key));
       return response.entityExists ? response.entityState : undefined;
     },
+  };
+}
+
+function toInstanceStatus(s: DurableOrchestrationStatus): InstanceStatus {
+  return {
+    instanceId: s.instanceId,
+    name: s.name,
+    runtimeStatus: String(s.runtimeStatus),
+    input: s.input,
+    output: s.output,
+    customStatus: s.customStatus,
+    createdTime: new Date(s.createdTime).toISOString(),
+    lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
   };
 }
 

@@ -26,6 +26,8 @@ export interface DurableControl {
   startNew(orchestration: string, instanceId: string, input: unknown): Promise<void>;
   raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void>;
   getStatus(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** instances created in the span (all pages), optionally only those in the given runtime states */
+  listInstances(filter: { createdFrom?: Date; createdTo?: Date; runtimeStatus?: string[] }): Promise<InstanceStatus[]>;
   terminate(instanceId: string, reason: string): Promise<void>;
   signalEntity(entityName: string, key: string, operation: string, input?: unknown): Promise<void>;
   readEntityState<T>(entityName: string, key: string): Promise<T | undefined>;

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { BearerVerifier } from '../adapters/auth';
+import { ROLES } from '../adapters/auth';
+import type { SessionEventPublisher } from '../contracts';
+import { OUTCOMES } from '../domain/session';
+import type { SessionView } from '../domain/sessionView';
+import { invalidInput, parseJsonBody } from './validation';
+import { problem, type ApiHandler, type ApiResponse, type DurableControl, type InstanceStatus, type RequestContext } from './types';
+
+/** Support staff's view of call sessions: one orchestration instance each, named by its room. */
+export interface SessionsDeps {
+  verifier: BearerVerifier;
+  publisher: (durable: DurableControl) => SessionEventPublisher;
+  /** finds the room of a Genesys conversation (the correlation index), if known */
+  roomOfConversation: (durable: DurableControl, conversationId: string) => Promise<string | undefined>;
+  now(): Date;
+}
+
+const PHASES = ['waiting_for_citizen', 'dialing', 'queued', 'in_call', 'reconnecting', 'ending', 'ended'] as const;
+
+export const SessionListQuery = z.object({
+  phase: z.enum(PHASES).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  roomName: z.string().min(1).max(250).optional(),
+  conversationId: z.string().min(1).max(100).optional(),
+  videoCallId: z.string().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const TerminateBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+
+const DEFAULT_LOOKBACK_MS = 7 * 24 * 3600_000;
+
+export function sessionRecord(status: InstanceStatus) {
+  const view = (status.customStatus ?? status.output ?? {}) as Partial<SessionView>;
+  return {
+    id: status.instanceId,
+    runtimeStatus: status.runtimeStatus,
+    createdTime: status.createdTime,
+    lastUpdatedTime: status.lastUpdatedTime,
+    ...view,
+  };
+}
+
+async function authorize(deps: SessionsDeps, authorization: string | undefined): Promise<ApiResponse | { subject: string }> {
+  const result = await deps.verifier.verify(authorization, ROLES.support);
+  if (!result.ok) return problem(result.status, result.status === 401 ? 'unauthorized' : 'forbidden', result.reason);
+  return { subject: result.principal.subject };
+}
+
+function durableOf(context: RequestContext): DurableControl {
+  if (!context.durable) throw new Error('sessions routes need a durable client binding');
+  return context.durable;
+}
+
+export function getSessionHandler(deps: SessionsDeps): ApiHandler {
+  return async (request, context) => {
+    const auth = await authorize(deps, request.header('authorization'));
+    if ('status' in auth) return auth;
+    const status = await durableOf(context).getStatus(request.params.id ?? '');
+    if (!status || status.name !== 'callSession') return problem(404, 'session-not-found', 'No session has this id');
+    return { status: 200, body: sessionRecord(status) };
+  };
+}
+
+export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
+  return async (request, context) => {
+    const auth = await authorize(deps, request.header('authorization'));
+    if ('status' in auth) return auth;
+    const parsed = SessionListQuery.safeParse(Object.fromEntries(request.query));
+    if (!parsed.success) return invalidInput(parsed.error, 'query');
+    const q = parsed.data;
+    const durable = durableOf(context);
+    const to = q.to ? new Date(q.to) : deps.now();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_LOOKBACK_MS);
+    if (from > to) return problem(400, 'invalid-input', 'The request is invalid', 'query field "from": must not be after "to"');
+
+    let roomName = q.roomName;
+    if (q.conversationId && !roomName) {
+      roomName = await deps.roomOfConversation(durable, q.conversationId);
+      if (!roomName) return { status: 200, body: { sessions: [], page: q.page, pageSize: q.pageSize, total: 0 } };
+    }
+    const candidates = roomName
+      ? [await durable.getStatus(roomName)].filter((s): s is InstanceStatus => s !== undefined)
+      : await durable.listInstances({ createdFrom: from, createdTo: to });
+    const records = candidates
+      .filter((s) => s.name === 'callSession')
+      .map(sessionRecord)
+      .filter((r) => !q.phase || r.phase === q.phase)
+      .filter((r) => !q.outcome || r.outcome === q.outcome)
+      .filter((r) => !q.videoCallId || r.videoCallId === q.videoCallId)
+      .filter((r) => !q.conversationId || r.conversationId === q.conversationId)
+      .sort((a, b) => (a.createdTime < b.createdTime ? 1 : -1));
+    const start = (q.page - 1) * q.pageSize;
+    return {
+      status: 200,
+      body: {
+        sessions: records.slice(start, start + q.pageSize).map(({ timeline: _timeline, ...summary }) => summary),
+        page: q.page,
+        pageSize: q.pageSize,
+        total: records.length,
+      },
+    };
+  };
+}
+
+export function terminateSessionHandler(deps: SessionsDeps): ApiHandler {
+  return async (request, context) => {
+    const auth = await authorize(deps, request.header('authorization'));
+    if ('status' in auth) return auth;
+    const body = parseJsonBody(request.body);
+    if (!body.ok) return body.response;
+    const parsed = TerminateBody.safeParse(body.value);
+    if (!parsed.success) return invalidInput(parsed.error, 'body');
+    const id = request.params.id ?? '';
+    const outcome = await deps.publisher(durableOf(context)).publish({
+      type: 'support_terminated',
+      source: 'support',
+      roomName: id,
+      at: deps.now().toISOString(),
+      eventId: `support-terminate:${id}`,
+      reason: parsed.data.reason,
+      by: auth.subject,
+    });
+    if (outcome === 'unknown_session') return problem(404, 'session-not-found', 'No session has this id');
+    if (outcome === 'session_finished') return problem(409, 'session-finished', 'The session has already ended');
+    return { status: 202, body: { id, status: 'terminating' } };
+  };
+}
