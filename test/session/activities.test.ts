@@ -1,0 +1,85 @@
+import { dialQueueActivity, teardownSessionActivity, type SessionActivityDeps } from '../../activities/callSession';
+import { PexipError } from '../../src/adapters/pexip';
+import { createLogger } from '../../src/logging/logger';
+
+function fakePexip() {
+  const participants: { id: string; conference: string; call_direction: string; protocol: string }[] = [];
+  const rooms = new Set(['mc-a']);
+  let dials = 0;
+  const deps: SessionActivityDeps = {
+    calls: {
+      async dialOut({ roomName }) {
+        dials += 1;
+        const id = `sip-${dials}`;
+        participants.push({ id, conference: roomName, call_direction: 'out', protocol: 'SIP' });
+        return { participantId: id };
+      },
+      async disconnectParticipant(id) {
+        const at = participants.findIndex((p) => p.id === id);
+        if (at < 0) return 'already_gone';
+        participants.splice(at, 1);
+        return 'disconnected';
+      },
+      async disconnectConference(roomName) {
+        const before = participants.length;
+        for (let i = participants.length - 1; i >= 0; i -= 1) if (participants[i]!.conference === roomName) participants.splice(i, 1);
+        return before > participants.length ? 'disconnected' : 'not_running';
+      },
+      async listParticipants(roomName) {
+        return participants.filter((p) => p.conference === roomName);
+      },
+    },
+    rooms: {
+      async deleteRoom(name) {
+        return rooms.delete(name) ? 'deleted' : 'already_gone';
+      },
+    },
+    genesys: () => ({
+      queueStatus: async () => ({ estimatedWaitSeconds: 30, position: 1 }),
+      disconnectCustomer: async () => 'disconnected',
+    }),
+    logger: createLogger({ level: 'silent' }),
+  };
+  return { deps, participants, rooms, dials: () => dials };
+}
+
+describe('session activities', () => {
+  it('a repeated dial of the same attempt finds the leg it placed instead of ringing twice', async () => {
+    const pexip = fakePexip();
+    const dial = dialQueueActivity(pexip.deps);
+    const first = await dial({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
+    const again = await dial({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
+    expect(again).toEqual(first);
+    expect(pexip.dials()).toBe(1);
+  });
+
+  it('a retry hangs up the earlier leg before dialling anew', async () => {
+    const pexip = fakePexip();
+    const dial = dialQueueActivity(pexip.deps);
+    await dial({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
+    const second = await dial({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 2, replaceParticipantId: 'sip-1' });
+    expect(second).toEqual({ ok: true, participantId: 'sip-2' });
+    expect(pexip.participants.map((p) => p.id)).toEqual(['sip-2']);
+  });
+
+  it('a dial Pexip refuses becomes a failed result the session can retry, not an exception', async () => {
+    const pexip = fakePexip();
+    pexip.deps.calls.dialOut = async () => {
+      throw new PexipError('server_error', 'Pexip 503', true, 503);
+    };
+    expect(await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 })).toEqual({
+      ok: false,
+      reason: 'Pexip 503',
+    });
+  });
+
+  it('teardown is safe to repeat: the second run finds nothing left', async () => {
+    const pexip = fakePexip();
+    await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
+    const teardown = teardownSessionActivity(pexip.deps);
+    const input = { roomName: 'mc-a', roomId: 1, outcome: 'completed', disconnectConversationId: 'c-1' };
+    expect((await teardown(input)).detail).toBe('genesys disconnected; conference disconnected; room deleted');
+    expect((await teardown(input)).detail).toBe('genesys disconnected; conference not_running; room already_gone');
+    expect(pexip.rooms.size).toBe(0);
+  });
+});
