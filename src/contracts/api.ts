@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Response shapes of the HTTP API, for the OpenAPI document and the contract tests. */
+
+export const Alias = z.object({
+  id: z.number().int().optional(),
+  alias: z.string(),
+  conference: z.string(),
+  creation_time: z.string().optional(),
+  description: z.string(),
+});
+
+/** v1's ConstrainedConference. `pin` (the host PIN) is absent from create responses. */
+export const ConstrainedConference = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  service_type: z.literal('conference').or(z.string()),
+  allow_guests: z.boolean(),
+  pin: z.string().optional(),
+  guest_pin: z.string(),
+  tag: z.string(),
+  aliases: z.array(Alias),
+});
+
+/** v1's full Conference: the Pexip VMR object as the management node returns it. */
+export const Conference = z.looseObject({
+  id: z.number().int(),
+  name: z.string(),
+  service_type: z.string().optional(),
+  allow_guests: z.boolean().optional(),
+  pin: z.string().nullable().optional(),
+  guest_pin: z.string().nullable().optional(),
+  tag: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
+  aliases: z.array(z.looseObject({ alias: z.string() })).optional(),
+});
+
+export const Problem = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  'invalid-params': z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+});
+
+export const Health = z.object({
+  status: z.literal('alive'),
+  timestamp: z.string(),
+  ready: z.boolean(),
+  dependencies: z.record(z.string(), z.object({ ready: z.boolean(), detail: z.string().optional() })),
+});
+
+const TimelineEntry = z.object({
+  at: z.string(),
+  kind: z.enum(['event', 'command', 'result', 'deadline', 'ignored']),
+  what: z.string(),
+  detail: z.string().optional(),
+});
+
+export const SessionRecord = z.object({
+  id: z.string(),
+  runtimeStatus: z.string(),
+  createdTime: z.string(),
+  lastUpdatedTime: z.string(),
+  roomName: z.string().optional(),
+  videoCallId: z.string().optional(),
+  phase: z.string().optional(),
+  outcome: z.string().nullable().optional(),
+  conversationId: z.string().nullable().optional(),
+  agentUserId: z.string().nullable().optional(),
+  queue: z
+    .object({ estimatedWaitSeconds: z.number().optional(), position: z.number().optional(), at: z.string() })
+    .nullable()
+    .optional(),
+  citizenParticipants: z.array(z.string()).optional(),
+  sipParticipantId: z.string().nullable().optional(),
+  timeline: z.array(TimelineEntry).optional(),
+});
+
+export const SessionList = z.object({
+  sessions: z.array(SessionRecord.omit({ timeline: true })),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
