@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { SimClock } from './clock';
+import type { DetailEventRecord } from './model';
+
+/** An EventBridge event as Genesys's partner event source delivers it (reference genesys.md §6). */
+export interface EventBridgeEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    topicName: string;
+    version: string;
+    eventBody: Record<string, unknown>;
+    metadata: { CorrelationId: string };
+  };
+}
+
+export type EventSink = (envelope: EventBridgeEnvelope) => void | Promise<void>;
+
+export interface EventFaults {
+  /** probability an envelope is delivered twice */
+  duplicateRate?: number;
+  /** probability an envelope is held back and delivered after the next one */
+  reorderRate?: number;
+  /** probability an envelope is never delivered */
+  dropRate?: number;
+}
+
+export function toEnvelope(record: DetailEventRecord, orgId: string, clock: SimClock): EventBridgeEnvelope {
+  const conversationId = String(record.body.conversationId);
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': `v2.detail.events.conversation.{id}.${record.kind}`,
+    source: `aws.partner/genesys.com/cloud/${orgId}/maxconf`,
+    account: '000000000000',
+    time: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'ca-central-1',
+    resources: [],
+    detail: {
+      topicName: `v2.detail.events.conversation.${conversationId}.${record.kind}`,
+      version: '2',
+      eventBody: record.body,
+      metadata: { CorrelationId: randomUUID() },
+    },
+  };
+}
+
+/**
+ * Delivers envelopes to the sink in emission order, with the configured faults. Delivery is
+ * asynchronous (as EventBridge's is): a sink that fails is counted, never retried here, because
+ * MaxConf's own queue is where retries belong.
+ */
+export class EventDelivery {
+  readonly log: EventBridgeEnvelope[] = [];
+  delivered = 0;
+  dropped = 0;
+  failures = 0;
+  private held: EventBridgeEnvelope | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private sink: EventSink | undefined,
+    public faults: EventFaults,
+    private readonly random: () => number,
+  ) {}
+
+  setSink(sink: EventSink | undefined): void {
+    this.sink = sink;
+  }
+
+  publish(envelope: EventBridgeEnvelope): void {
+    this.log.push(envelope);
+    if (this.random() < (this.faults.dropRate ?? 0)) {
+      this.dropped++;
+      return;
+    }
+    const out: EventBridgeEnvelope[] = [];
+    if (this.held) {
+      // the held one goes out after this one: reordered
+      out.push(envelope, this.held);
+      this.held = undefined;
+    } else if (this.random() < (this.faults.reorderRate ?? 0)) {
+      this.held = envelope;
+      return;
+    } else {
+      out.push(envelope);
+    }
+    for (const e of [...out]) if (this.random() < (this.faults.duplicateRate ?? 0)) out.push(e);
+    for (const e of out) this.enqueue(e);
+  }
+
+  /** Delivers anything held back for reordering (so a test's last event is not lost). */
+  flushHeld(): void {
+    if (this.held) this.enqueue(this.held);
+    this.held = undefined;
+  }
+
+  /** Resolves when everything published so far has been handed to the sink. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(envelope: EventBridgeEnvelope): void {
+    this.chain = this.chain.then(async () => {
+      if (!this.sink) return;
+      try {
+        await this.sink(envelope);
+        this.delivered++;
+      } catch {
+        this.failures++;
+      }
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import type { DurableControl } from '../../http/types';
+import type { Logger } from '../../logging/logger';
+import type { PublishOutcome, SessionEvent, SessionEventPublisher } from '../../contracts';
+import {
+  CONVERSATION_INDEX,
+  CONVERSATION_INDEX_OPS,
+  type ConversationIndexState,
+} from '../../../entities/conversationIndex';
+import { PoisonMessageError } from '../servicebus/poison';
+import { MAXCONF_ATTRIBUTE, roomFromAni } from './conversations';
+import { envelopesOf, parseEnvelope, type DetailEvent, type ParsedEnvelope } from './events';
+
+/** The participant attribute the inbound flow sets before releasing a call (docs/genesys.md). */
+export const FLOW_OUTCOME_ATTRIBUTE = 'maxconfFlowOutcome';
+const FLOW_REASONS = new Set(['holiday', 'after_hours', 'no_agents']);
+
+export type IngestStatus =
+  | PublishOutcome
+  /** already handed on (same topic, session and event time) */
+  | 'duplicate'
+  /** no room known for the conversation: not a MaxConf call, or its first event is still to come */
+  | 'unknown_conversation'
+  /** recorded (index updated) but nothing for a session to act on */
+  | 'recorded';
+
+export interface IngestResult {
+  status: IngestStatus;
+  topicName: string;
+  conversationId: string;
+  eventType?: SessionEvent['type'];
+}
+
+export interface IngestDeps {
+  durable: DurableControl;
+  publisher: SessionEventPublisher;
+  logger: Logger;
+}
+
+/** topic + Genesys session + event time: the same fact delivered twice has the same key. */
+export function dedupeKey(parsed: ParsedEnvelope): string {
+  const body = parsed.event.body as { sessionId?: string; eventTime: number };
+  return `${parsed.topicName}|${body.sessionId ?? ''}|${body.eventTime}`;
+}
+
+const lower = (v: string | undefined) => (v ? v.toLowerCase() : undefined);
+
+/**
+ * The session event a detail event means, if any (ARCHITECTURE.md mapping: queued = acd.start;
+ * answered = acd.end ANSWERED or user.start; abandon = acd.end ABANDON; agent left = user.end;
+ * caller gone = customer.end; released before the queue = flow.end without a transfer).
+ * Enums arrive UPPERCASE from EventBridge and are handed on lower-case, as REST reports them.
+ */
+export function toSessionEvent(
+  event: DetailEvent,
+  roomName: string,
+  flowOutcome: string | null,
+): SessionEvent | undefined {
+  const b = event.body;
+  const base = {
+    roomName,
+    at: new Date(b.eventTime).toISOString(),
+    source: 'genesys' as const,
+    conversationId: b.conversationId,
+  };
+  switch (event.kind) {
+    case 'acd.start':
+      return { ...base, type: 'queued', eventId: `genesys:${b.conversationId}:queued:${event.body.queueId}`, queueId: event.body.queueId };
+    case 'acd.end': {
+      const outcome = event.body.acdOutcome.toUpperCase();
+      if (outcome === 'ANSWERED' && event.body.answeredUserId) {
+        const agentUserId = event.body.answeredUserId;
+        return { ...base, type: 'agent_connected', eventId: `genesys:${b.conversationId}:agent_connected:${agentUserId}`, agentUserId };
+      }
+      if (outcome === 'ABANDON') return { ...base, type: 'abandoned', eventId: `genesys:${b.conversationId}:abandoned` };
+      return undefined;
+    }
+    case 'user.start': {
+      const agentUserId = event.body.userId;
+      // Same eventId as acd.end ANSWERED: both report the one fact, so the second is a duplicate.
+      return { ...base, type: 'agent_connected', eventId: `genesys:${b.conversationId}:agent_connected:${agentUserId}`, agentUserId };
+    }
+    case 'user.end': {
+      const ev: SessionEvent = {
+        ...base,
+        type: 'agent_left',
+        eventId: `genesys:${b.conversationId}:agent_left:${event.body.userId}:${event.body.sessionId ?? ''}`,
+        agentUserId: event.body.userId,
+      };
+      const disconnectType = lower(event.body.disconnectType);
+      return disconnectType ? { ...ev, disconnectType } : ev;
+    }
+    case 'customer.end': {
+      const ev: SessionEvent = { ...base, type: 'customer_ended', eventId: `genesys:${b.conversationId}:customer_ended` };
+      const disconnectType = lower(event.body.disconnectType);
+      return disconnectType ? { ...ev, disconnectType } : ev;
+    }
+    case 'flow.end': {
+      if (!flowReleasedCall(event.body)) return undefined;
+      const reason = flowOutcome && FLOW_REASONS.has(flowOutcome) ? (flowOutcome as 'holiday' | 'after_hours' | 'no_agents') : 'unknown';
+      return { ...base, type: 'released_by_flow', eventId: `genesys:${b.conversationId}:released_by_flow`, reason };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A flow that hands the call to a queue ends with a transfer; one that plays a message and
+ * disconnects (holiday, after hours, no agents) does not. Genesys's exact `exitReason` values are
+ * unverified (docs/genesys.md), so anything naming a transfer counts as one.
+ */
+function flowReleasedCall(body: { exitReason?: string; transferType?: string }): boolean {
+  if (body.transferType && body.transferType.trim() !== '') return false;
+  if (!body.exitReason) return false;
+  return !/TRANSFER/i.test(body.exitReason);
+}
+
+/** Ingests one validated envelope: correlate, dedupe, raise, record. Throws only for retryable failures. */
+export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): Promise<IngestResult> {
+  const { event } = parsed;
+  const conversationId = event.body.conversationId;
+  const result = (status: IngestStatus, eventType?: SessionEvent['type']): IngestResult => ({
+    status,
+    topicName: parsed.topicName,
+    conversationId,
+    ...(eventType ? { eventType } : {}),
+  });
+  const index = await deps.durable.readEntityState<ConversationIndexState>(CONVERSATION_INDEX, conversationId);
+  const key = dedupeKey(parsed);
+  if (index?.seen.includes(key)) return result('duplicate');
+
+  const ani = 'ani' in event.body && typeof event.body.ani === 'string' ? event.body.ani : undefined;
+  const attributes = event.kind === 'attributes' ? event.body.attributes : {};
+  const roomName = index?.roomName ?? (ani ? roomFromAni(ani) : undefined) ?? attributes[MAXCONF_ATTRIBUTE];
+  const signal = (operation: string, input: unknown) =>
+    deps.durable.signalEntity(CONVERSATION_INDEX, conversationId, operation, input);
+
+  let flowOutcome = index?.flowOutcome ?? null;
+  if (event.kind === 'attributes' && attributes[FLOW_OUTCOME_ATTRIBUTE]) {
+    flowOutcome = attributes[FLOW_OUTCOME_ATTRIBUTE];
+    await signal(CONVERSATION_INDEX_OPS.setFlowOutcome, { outcome: flowOutcome });
+  }
+  if (!roomName) {
+    deps.logger.info({ conversationId, topicName: parsed.topicName }, 'Genesys event for an unknown conversation, recorded and acknowledged');
+    return result('unknown_conversation');
+  }
+  if (!index?.roomName) await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
+
+  const sessionEvent = toSessionEvent(event, roomName, flowOutcome);
+  let status: IngestStatus = 'recorded';
+  if (sessionEvent) status = await deps.publisher.publish(sessionEvent);
+  // Marked after the publish: a crash in between redelivers, and the session drops the repeat by eventId.
+  await signal(CONVERSATION_INDEX_OPS.markSeen, { key });
+  if (status !== 'accepted' && status !== 'recorded') {
+    deps.logger.info({ conversationId, topicName: parsed.topicName, status }, 'Genesys event not raised on a session');
+  }
+  return result(status, sessionEvent?.type);
+}
+
+/**
+ * One Service Bus message: an envelope or an array of them. A message that cannot be read or
+ * validated is poison (dead-lettered with the reason); everything else is acknowledged, and only
+ * a failure to reach the durable runtime is thrown for a retry.
+ */
+export async function ingestMessage(message: unknown, deps: IngestDeps): Promise<IngestResult[]> {
+  let items: unknown[];
+  try {
+    items = envelopesOf(message);
+  } catch {
+    throw new PoisonMessageError('InvalidJson', 'the message body is not JSON');
+  }
+  const parsed: ParsedEnvelope[] = [];
+  for (const [i, item] of items.entries()) {
+    const p = parseEnvelope(item);
+    if (!p.ok) throw new PoisonMessageError('InvalidEnvelope', items.length > 1 ? `[${i}] ${p.error}` : p.error);
+    parsed.push(p.value);
+  }
+  // Oldest first, so one message's events reach the session in the order they happened.
+  parsed.sort((a, b) => a.event.body.eventTime - b.event.body.eventTime);
+  const results: IngestResult[] = [];
+  for (const p of parsed) results.push(await ingestEnvelope(p, deps));
+  return results;
+}

@@ -1,0 +1,78 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../logging/logger';
+import type { EnvelopeQueue, QueuedEnvelope } from '../adapters/servicebus/envelopeQueue';
+import { parseEnvelope } from '../adapters/genesys/events';
+import { problem, type ApiHandler } from './types';
+
+/** The header an EventBridge API destination's Connection (API-key authorization) sends. */
+export const GENESYS_EVENTS_KEY_HEADER = 'x-api-key';
+/** EventBridge API destinations send one event; batches from other forwarders are capped. */
+export const MAX_ENVELOPES_PER_REQUEST = 100;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface GenesysEventsRouteOptions {
+  apiKey: string;
+  /** resolved per request, so a runtime that provides its queue late (the local host) still works */
+  queue: () => EnvelopeQueue;
+  logger: Logger;
+}
+
+/** Compares digests, so neither length nor content of the key leaks through timing. */
+export function sameSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * `POST /genesys/events`: EventBridge API destinations (or any forwarder) deliver envelopes here.
+ * Every envelope is validated before any is accepted, then each becomes one queue message; the
+ * answer is 202 once they are durably queued. Processing happens in the queue consumer, exactly
+ * as for envelopes EventBridge puts on Service Bus directly.
+ */
+export function genesysEventsHandler(options: GenesysEventsRouteOptions): ApiHandler {
+  const log = options.logger.child({ route: 'genesys-events' });
+  return async (request) => {
+    const presented = request.header(GENESYS_EVENTS_KEY_HEADER);
+    if (!presented || !sameSecret(presented, options.apiKey)) {
+      return problem(401, 'unauthorized', 'Missing or wrong API key', `send the key in the ${GENESYS_EVENTS_KEY_HEADER} header`);
+    }
+    const type = request.header('content-type');
+    if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+      return problem(415, 'unsupported-media-type', 'Body must be JSON', 'content-type must be application/json');
+    }
+    if (!request.body) return problem(400, 'invalid-envelope', 'Empty body', 'send an EventBridge envelope or an array of them');
+    if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) {
+      return problem(413, 'payload-too-large', 'Body too large', `at most ${MAX_BODY_BYTES} bytes`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(request.body);
+    } catch {
+      return problem(400, 'invalid-envelope', 'Body is not JSON');
+    }
+    const items = Array.isArray(json) ? json : [json];
+    if (items.length === 0) return problem(400, 'invalid-envelope', 'Empty array', 'send at least one envelope');
+    if (items.length > MAX_ENVELOPES_PER_REQUEST) {
+      return problem(413, 'payload-too-large', 'Too many envelopes', `at most ${MAX_ENVELOPES_PER_REQUEST} per request`);
+    }
+    const messages: QueuedEnvelope[] = [];
+    for (const [i, item] of items.entries()) {
+      const parsed = parseEnvelope(item);
+      if (!parsed.ok) {
+        const where = Array.isArray(json) ? `[${i}]` : '';
+        return problem(400, 'invalid-envelope', 'Not a Genesys EventBridge envelope', `${where}${parsed.error}`, {
+          field: `${where}${parsed.error.split(':')[0]}`,
+        });
+      }
+      messages.push({ messageId: parsed.value.envelope.id, body: item });
+    }
+    try {
+      await options.queue().send(messages);
+    } catch (error) {
+      log.error({ err: error instanceof Error ? error.message : String(error), count: messages.length }, 'could not queue Genesys envelopes');
+      return { ...problem(503, 'queue-unavailable', 'Events could not be queued', 'retry later'), headers: { 'content-type': 'application/problem+json', 'retry-after': '5' } };
+    }
+    return { status: 202, body: { accepted: messages.length } };
+  };
+}
