@@ -2,6 +2,7 @@ import type { ActivityHandler, EntityHandler, OrchestrationHandler } from 'durab
 import type { MaxConfConfig } from './config';
 import type { Logger } from './logging/logger';
 import { healthHandler } from './http/health';
+import { pexipRegistrations } from './adapters/pexip/registrations';
 import type { ApiHandler } from './http/types';
 
 /**
@@ -82,5 +83,6 @@ export function buildRegistrations(services: AppServices): Registration[] {
       durableClient: false,
       handler: healthHandler({ now: services.now, probes: [] }),
     },
+    ...pexipRegistrations(services),
   ];
 }

@@ -1,0 +1,106 @@
+import type { PexipRooms } from '../src/adapters/pexip';
+import { generatePins, isRetryablePexipError, PexipError, type PexipConference } from '../src/adapters/pexip';
+import type { Logger } from '../src/logging/logger';
+
+/** Activity names of the room pool (docs/pexip.md). */
+export const POOL_ACTIVITIES = {
+  createPoolRoom: 'pexipCreatePoolRoom',
+  tagRoom: 'pexipTagRoom',
+  deleteRoom: 'pexipDeleteRoom',
+  listOwnedRooms: 'pexipListOwnedRooms',
+} as const;
+
+export interface CreatePoolRoomInput {
+  name: string;
+  /** set for rooms made on demand for a claim */
+  tag?: string;
+}
+export type RoomActivityResult = { ok: true; room: PexipConference } | { ok: false; retryable: boolean; reason: string };
+
+export interface TagRoomInput {
+  name: string;
+  tag: string;
+}
+
+export interface DeleteRoomInput {
+  name: string;
+}
+export interface DeleteRoomResult {
+  result: 'deleted' | 'already_gone' | 'refused';
+  reason?: string;
+}
+
+export interface OwnedRoomSummary {
+  name: string;
+  id: number;
+  tag: string;
+  creationTime: string | undefined;
+}
+
+export interface PoolActivityDeps {
+  /** resolved per call, so an unconfigured Pexip fails the activity, not the app's start */
+  rooms: () => Pick<PexipRooms, 'createRoom' | 'updateTag' | 'deleteRoom' | 'listOwnedRooms' | 'getRoomByName'>;
+  logger: Logger;
+}
+
+function failure(error: unknown): { ok: false; retryable: boolean; reason: string } {
+  return { ok: false, retryable: isRetryablePexipError(error), reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
+}
+
+/**
+ * Creates the named pool room with fresh PINs (4-digit guest, 6-digit host). Idempotent: if a
+ * previous run created it (and crashed before reporting), the existing room is returned as it is,
+ * PINs included, so the pool never holds two PIN sets for one room.
+ */
+export function createPoolRoomActivity(deps: PoolActivityDeps) {
+  const log = deps.logger.child({ activity: POOL_ACTIVITIES.createPoolRoom });
+  return async (input: CreatePoolRoomInput): Promise<RoomActivityResult> => {
+    try {
+      const pins = generatePins();
+      let room = await deps.rooms().createRoom({ name: input.name, guestPin: pins.guestPin, hostPin: pins.hostPin, ...(input.tag !== undefined ? { tag: input.tag } : {}) });
+      if (input.tag !== undefined && room.tag !== input.tag) room = await deps.rooms().updateTag(input.name, input.tag);
+      log.info({ roomName: input.name, id: room.id }, 'pool room ready on Pexip');
+      return { ok: true, room };
+    } catch (error) {
+      log.warn({ roomName: input.name, err: failure(error).reason }, 'pool room not created');
+      return failure(error);
+    }
+  };
+}
+
+/** Sets a claimed room's tag (IDIM's URL). PINs are left alone: a PIN change takes ~90 s to reach the nodes. */
+export function tagRoomActivity(deps: PoolActivityDeps) {
+  const log = deps.logger.child({ activity: POOL_ACTIVITIES.tagRoom });
+  return async (input: TagRoomInput): Promise<RoomActivityResult> => {
+    try {
+      const room = await deps.rooms().updateTag(input.name, input.tag);
+      return { ok: true, room };
+    } catch (error) {
+      log.warn({ roomName: input.name, err: failure(error).reason }, 'tag update failed');
+      return failure(error);
+    }
+  };
+}
+
+/** Deletes an owned room; gone already counts as deleted; persistent or foreign rooms are refused, not thrown. */
+export function deleteRoomActivity(deps: PoolActivityDeps) {
+  return async (input: DeleteRoomInput): Promise<DeleteRoomResult> => {
+    try {
+      return { result: await deps.rooms().deleteRoom(input.name) };
+    } catch (error) {
+      if (error instanceof PexipError && !error.retryable) return { result: 'refused', reason: error.message.slice(0, 200) };
+      // retryable: let the orchestration's retry policy repeat it
+      throw error;
+    }
+  };
+}
+
+/** Every room this deployment owns (no PINs: the list goes into history). */
+export function listOwnedRoomsActivity(deps: PoolActivityDeps) {
+  return async (): Promise<{ rooms: OwnedRoomSummary[] }> => {
+    const rooms = await deps.rooms().listOwnedRooms();
+    return {
+      rooms: rooms.map((r) => ({ name: r.name, id: r.id, tag: r.tag ?? '', creationTime: r.aliases?.[0]?.creation_time ?? (r.creation_time as string | undefined) })),
+    };
+  };
+}

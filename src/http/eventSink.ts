@@ -1,0 +1,130 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { SessionEvent, SessionEventPublisher, PublishOutcome } from '../contracts/sessionEvents';
+import type { Logger } from '../logging/logger';
+import {
+  isSessionRoom,
+  newEvents,
+  parseSinkBody,
+  SinkPayloadError,
+  translateSinkEvent,
+  type RoomIngestState,
+} from '../adapters/pexip/sinkEvents';
+import { problem, type ApiHandler, type DurableControl } from './types';
+
+export const EVENT_SINK_MAX_BYTES = 1_000_000;
+const SINK_STATE_ENTITY = 'pexipSinkState';
+
+export interface EventSinkOptions {
+  credentials: { username: string; password: string };
+  roomPrefix: string;
+  genesysSipUri: string | undefined;
+  logger: Logger;
+  now(): Date;
+  publisher(durable: DurableControl): SessionEventPublisher;
+  maxBytes?: number;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // hash-free constant-time compare: pad to a common length so the length itself leaks nothing useful
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  const size = Math.max(a.length, b.length, 1);
+  const x = Buffer.alloc(size);
+  const y = Buffer.alloc(size);
+  a.copy(x);
+  b.copy(y);
+  return timingSafeEqual(x, y) && a.length === b.length;
+}
+
+function authorised(header: string | undefined, expected: { username: string; password: string }): boolean {
+  if (!header?.startsWith('Basic ')) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  const userOk = sameSecret(decoded.slice(0, colon), expected.username);
+  const passOk = sameSecret(decoded.slice(colon + 1), expected.password);
+  return userOk && passOk;
+}
+
+/**
+ * `POST /public/event_sink` (v1's path): Pexip's conferencing nodes post here. A bad post is a 4xx
+ * that changes nothing; a good one is answered once its events are durably queued on their
+ * sessions. Events about rooms that are not a live session here are acknowledged and counted,
+ * never refused, so a node never retries them forever.
+ */
+export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
+  const maxBytes = options.maxBytes ?? EVENT_SINK_MAX_BYTES;
+  const log = options.logger.child({ route: 'event_sink' });
+  return async (request, context) => {
+    const declared = Number(request.header('content-length') ?? '0');
+    if (declared > maxBytes || Buffer.byteLength(request.body ?? '', 'utf8') > maxBytes) {
+      return problem(413, 'payload-too-large', 'Event sink payload too large', `at most ${maxBytes} bytes per post`);
+    }
+    if (!authorised(request.header('authorization'), options.credentials)) {
+      const response = problem(401, 'unauthenticated', 'Event sink credentials missing or wrong', 'HTTP Basic with the configured event-sink credentials is required');
+      response.headers = { ...response.headers, 'www-authenticate': 'Basic realm="maxconf-event-sink"' };
+      return response;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(request.body ?? '');
+    } catch {
+      return problem(400, 'invalid-json', 'Event sink body is not JSON', 'the body must be one Pexip event or an eventsink_bulk batch', { field: 'body' });
+    }
+    let parsed;
+    try {
+      parsed = parseSinkBody(body, options.now());
+    } catch (error) {
+      if (error instanceof SinkPayloadError) {
+        return problem(400, 'invalid-event', 'Event sink payload is invalid', error.message, { field: error.field || 'body' });
+      }
+      throw error;
+    }
+    const durable = context.durable;
+    if (!durable) return problem(503, 'unavailable', 'Durable runtime unavailable', 'events were not accepted; retry');
+
+    const counts = { received: parsed.length, ignored: 0, foreign: 0, duplicate: 0, accepted: 0, unknown_session: 0, session_finished: 0 };
+    const byRoom = new Map<string, SessionEvent[]>();
+    for (const event of parsed) {
+      const translated = translateSinkEvent(event, options.genesysSipUri);
+      if (!translated) {
+        counts.ignored++;
+        continue;
+      }
+      if (!isSessionRoom(translated.roomName, options.roomPrefix)) {
+        counts.foreign++;
+        continue;
+      }
+      byRoom.set(translated.roomName, [...(byRoom.get(translated.roomName) ?? []), translated]);
+    }
+
+    const publisher = options.publisher(durable);
+    try {
+      for (const [room, events] of byRoom) {
+        const state = await durable.readEntityState<RoomIngestState>(SINK_STATE_ENTITY, room);
+        const { publish, state: next } = newEvents(events, state);
+        counts.duplicate += events.length - publish.length;
+        let outcome: PublishOutcome | undefined;
+        for (const event of publish) {
+          outcome = await publisher.publish(event);
+          counts[outcome]++;
+          // stop at the first event the session cannot take: the rest of that room's batch would meet the same fate
+          if (outcome !== 'accepted') {
+            counts[outcome] += publish.length - publish.indexOf(event) - 1;
+            break;
+          }
+        }
+        if (publish.length > 0 && outcome === 'accepted') await durable.signalEntity(SINK_STATE_ENTITY, room, 'record', next);
+      }
+    } catch (error) {
+      log.error({ err: error instanceof Error ? error.message : String(error), counts }, 'event sink could not queue events');
+      return problem(503, 'unavailable', 'Events could not be queued', 'retry later');
+    }
+    if (counts.unknown_session + counts.session_finished + counts.foreign > 0) {
+      log.info({ counts }, 'event sink acknowledged events for rooms without a live session');
+    } else {
+      log.debug({ counts }, 'event sink post handled');
+    }
+    return { status: 200, body: { message: 'Event acknowledged and processed.', ...counts } };
+  };
+}
