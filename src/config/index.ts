@@ -45,3 +45,11 @@ export function localDevSecrets(dataDir: string): DevSecrets {
   renameSync(tmp, file);
   return secrets;
 }
+
+/**
+ * The local host publishes settings the Functions host would set (e.g. `WEBSITE_HOSTNAME`, which
+ * durable-functions reads to build client URLs for the port actually listened on).
+ */
+export function exportHostSettings(settings: Record<string, string>): void {
+  Object.assign(process.env, settings);
+}
