@@ -3,6 +3,7 @@ import type { MaxConfConfig } from './config';
 import type { Logger } from './logging/logger';
 import { healthHandler } from './http/health';
 import { pexipRegistrations } from './adapters/pexip/registrations';
+import { genesysRegistrations } from './adapters/genesys/registrations';
 import type { ApiHandler } from './http/types';
 
 /**
@@ -84,5 +85,6 @@ export function buildRegistrations(services: AppServices): Registration[] {
       handler: healthHandler({ now: services.now, probes: [] }),
     },
     ...pexipRegistrations(services),
+    ...genesysRegistrations(services),
   ];
 }

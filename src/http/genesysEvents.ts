@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../logging/logger';
 import type { EnvelopeQueue, QueuedEnvelope } from '../adapters/servicebus/envelopeQueue';
 import { parseEnvelope } from '../adapters/genesys/events';
-import { problem, type ApiHandler } from './types';
+import { problem, type ApiHandler, type RequestContext } from './types';
 
 /** The header an EventBridge API destination's Connection (API-key authorization) sends. */
 export const GENESYS_EVENTS_KEY_HEADER = 'x-api-key';
@@ -12,8 +12,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GenesysEventsRouteOptions {
   apiKey: string;
-  /** resolved per request, so a runtime that provides its queue late (the local host) still works */
-  queue: () => EnvelopeQueue;
+  /** resolved per request: the local runtime's inline queue needs the request's durable client */
+  queue: (context: RequestContext) => EnvelopeQueue;
   logger: Logger;
 }
 
@@ -32,7 +32,7 @@ export function sameSecret(presented: string, expected: string): boolean {
  */
 export function genesysEventsHandler(options: GenesysEventsRouteOptions): ApiHandler {
   const log = options.logger.child({ route: 'genesys-events' });
-  return async (request) => {
+  return async (request, context) => {
     const presented = request.header(GENESYS_EVENTS_KEY_HEADER);
     if (!presented || !sameSecret(presented, options.apiKey)) {
       return problem(401, 'unauthorized', 'Missing or wrong API key', `send the key in the ${GENESYS_EVENTS_KEY_HEADER} header`);
@@ -68,7 +68,7 @@ export function genesysEventsHandler(options: GenesysEventsRouteOptions): ApiHan
       messages.push({ messageId: parsed.value.envelope.id, body: item });
     }
     try {
-      await options.queue().send(messages);
+      await options.queue(context).send(messages);
     } catch (error) {
       log.error({ err: error instanceof Error ? error.message : String(error), count: messages.length }, 'could not queue Genesys envelopes');
       return { ...problem(503, 'queue-unavailable', 'Events could not be queued', 'retry later'), headers: { 'content-type': 'application/problem+json', 'retry-after': '5' } };

@@ -72,3 +72,47 @@ export function inProcessEnvelopeQueue(enqueue: LocalEnqueue, queueName: string)
     async close() {},
   };
 }
+
+export interface InlineQueueOptions {
+  /** attempts per message before the send fails (the HTTP caller then retries: EventBridge does) */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * Local runtime without a queue to hand: each message is processed at once by the same consumer
+ * code, with bounded retries; `send` resolves only once every message was processed, and throws
+ * otherwise, so the sender's own retry (EventBridge retries a 5xx) gives at-least-once delivery.
+ * A poison message is never retried; it is logged as dead-lettered with its reason.
+ */
+export function inlineEnvelopeQueue(
+  consume: (body: unknown) => Promise<void>,
+  isPoison: (error: unknown) => boolean,
+  options: InlineQueueOptions,
+): EnvelopeQueue {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const baseDelayMs = options.baseDelayMs ?? 100;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return {
+    async send(messages) {
+      for (const m of messages) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await consume(m.body);
+            break;
+          } catch (error) {
+            if (isPoison(error)) {
+              options.logger.warn({ messageId: m.messageId, reason: error instanceof Error ? error.message : String(error) }, 'message dead-lettered');
+              break;
+            }
+            if (attempt >= maxAttempts) throw error;
+            await sleep(baseDelayMs * 2 ** (attempt - 1));
+          }
+        }
+      }
+    },
+    async close() {},
+  };
+}
