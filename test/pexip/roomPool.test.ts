@@ -1,0 +1,225 @@
+import fc from 'fast-check';
+import {
+  createPoolRoomActivity,
+  deleteRoomActivity,
+  listOwnedRoomsActivity,
+  POOL_ACTIVITIES,
+  tagRoomActivity,
+  type PoolActivityDeps,
+} from '../../activities/pexipRoom';
+import { applyPoolOperation, emptyPool, roomPoolEntity, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../../entities/roomPool';
+import { CLAIM_ROOM, claimRoomOrchestrator, type ClaimRoomOutput } from '../../orchestrators/claimRoom';
+import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../orchestrators/claimRoomClient';
+import { CLEAR_ROOM_POOL, clearRoomPoolOrchestrator, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, refillRoomPoolOrchestrator } from '../../orchestrators/refillRoomPool';
+import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
+import { createPexipClient, type PexipClient } from '../../src/adapters/pexip';
+import { FakeDurable } from './fakeDurable';
+import { silentLogger, testConfig } from './helpers';
+
+describe('pool rules (pure)', () => {
+  it('claims never hand out one room twice, whatever the interleaving of operations', () => {
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('make' as const), n: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ op: fc.constant('claim' as const), id: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ op: fc.constant('break' as const), n: fc.integer({ min: 0, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        let state: RoomPoolState = emptyPool();
+        const handedOut = new Map<string, string>();
+        const at = '2026-01-05T17:00:00.000Z';
+        for (const o of ops) {
+          if (o.op === 'make') {
+            state = applyPoolOperation(state, { op: 'reserve', name: `r${o.n}`, at, purpose: 'pool' }).state;
+            state = applyPoolOperation(state, { op: 'created', name: `r${o.n}`, id: o.n, at }).state;
+          } else if (o.op === 'break') {
+            state = applyPoolOperation(state, { op: 'markBroken', name: `r${o.n}`, reason: 'x', at }).state;
+          } else {
+            const { state: next, result } = applyPoolOperation(state, { op: 'claim', claimId: `c${o.id}`, at });
+            state = next;
+            if (result && typeof result === 'object' && 'room' in result) {
+              const name = (result as { room: { name: string } }).room.name;
+              const owner = handedOut.get(name);
+              // the same claim may ask again and get its own room back; nobody else may get it
+              if (owner !== undefined && owner !== `c${o.id}`) return false;
+              handedOut.set(name, `c${o.id}`);
+            }
+          }
+          // every name is in exactly one list
+          const names = [...state.ready, ...state.creating, ...state.claimed, ...state.broken].map((r) => r.name);
+          if (new Set(names).size !== names.length) return false;
+        }
+        return true;
+      }),
+    );
+  });
+
+  it('a reserved name is tracked before it exists and counts towards the pool size', () => {
+    let s = applyPoolOperation(emptyPool(), { op: 'reserve', name: 'a', at: '2026-01-05T17:00:00Z', purpose: 'pool' }).state;
+    const plan = applyPoolOperation(s, { op: 'plan', size: 3, at: '2026-01-05T17:00:30Z', staleAfterMs: 120_000 }).result;
+    expect(plan).toEqual({ deficit: 2, stale: [], broken: [] });
+    const later = applyPoolOperation(s, { op: 'plan', size: 3, at: '2026-01-05T17:05:00Z', staleAfterMs: 120_000 }).result;
+    expect(later).toMatchObject({ stale: [expect.objectContaining({ name: 'a' })] });
+    s = applyPoolOperation(s, { op: 'grow', count: 4 }).state;
+    expect(applyPoolOperation(s, { op: 'plan', size: 3, at: '2026-01-05T17:00:30Z', staleAfterMs: 120_000 }).result).toMatchObject({ deficit: 6 });
+  });
+});
+
+describe('warm pool against the simulator (real activities over HTTP)', () => {
+  let sim: PexipSimulator;
+  let pexip: PexipClient;
+  const config = () => testConfig({ PEXIP_MANAGEMENT_URL: sim.url, PEXIP_USERNAME: 'admin', PEXIP_PASSWORD: 'pw', ROOM_POOL_SIZE: '3' });
+
+  beforeEach(async () => {
+    sim = await startPexipSimulator({ basic: { username: 'admin', password: 'pw' } });
+    pexip = createPexipClient(config(), silentLogger, { timeoutMs: 2000 });
+  });
+  afterEach(() => sim.stop());
+
+  /** timerRaceMs: how long (real ms) a raced timer takes to win against an activity */
+  function runtime(poolSize: number, extra: Partial<PoolActivityDeps> = {}, timerRaceMs = 5_000) {
+    const deps: PoolActivityDeps = { rooms: () => pexip.rooms, logger: silentLogger, ...extra };
+    return new FakeDurable({
+      orchestrations: {
+        [CLAIM_ROOM]: claimRoomOrchestrator({ roomPrefix: 'mctest-', onDemandTimeoutMs: 5_000 }),
+        [REFILL_ROOM_POOL]: refillRoomPoolOrchestrator({ roomPrefix: 'mctest-', poolSize, batchSize: 5, staleAfterMs: 0, retryDelayMs: 1, maxFailingRounds: 2 }),
+        [CLEAR_ROOM_POOL]: clearRoomPoolOrchestrator,
+      },
+      activities: {
+        [POOL_ACTIVITIES.createPoolRoom]: createPoolRoomActivity(deps),
+        [POOL_ACTIVITIES.tagRoom]: tagRoomActivity(deps),
+        [POOL_ACTIVITIES.deleteRoom]: deleteRoomActivity(deps),
+        [POOL_ACTIVITIES.listOwnedRooms]: listOwnedRoomsActivity(deps),
+      },
+      entities: { [ROOM_POOL_ENTITY]: roomPoolEntity as never },
+      timerRaceMs,
+    });
+  }
+  const poolState = (d: FakeDurable) => d.entityStates.get(`${ROOM_POOL_ENTITY}@${ROOM_POOL_KEY}`) as RoomPoolState;
+
+  it('refills to ROOM_POOL_SIZE with owned rooms carrying 4/6-digit PINs', async () => {
+    const d = runtime(3);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(d).ready).toHaveLength(3);
+    const rooms = sim.rooms();
+    expect(rooms).toHaveLength(3);
+    for (const r of rooms) {
+      expect(r.name).toMatch(/^mctest-[0-9a-f]{12}$/);
+      expect(r.guest_pin).toMatch(/^\d{4}$/);
+      expect(r.pin).toMatch(/^\d{6}$/);
+      expect(r.description).toMatch(/^maxconf:v2 /);
+    }
+  });
+
+  it('50 concurrent claims get 50 distinct rooms, tagged; the pool refills afterwards', async () => {
+    const d = runtime(50);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(d).ready).toHaveLength(50);
+    const results = (await Promise.all(
+      Array.from({ length: 50 }, (_, i) => d.runOrchestration(CLAIM_ROOM, `claim-${i}`, { tag: `https://id.gov.bc.ca/idcheck/protected/video/v${i}` })),
+    )) as ClaimRoomOutput[];
+    const names = results.map((r) => (r.ok ? r.room.name : `failed:${r.reason}`));
+    expect(new Set(names).size).toBe(50);
+    expect(results.every((r) => r.ok && r.source === 'pool')).toBe(true);
+    for (const [i, r] of results.entries()) if (r.ok) expect(sim.rooms().find((v) => v.name === r.room.name)?.tag).toBe(`https://id.gov.bc.ca/idcheck/protected/video/v${i}`);
+    expect(poolState(d).ready).toHaveLength(0);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(d).ready).toHaveLength(50);
+    expect(sim.rooms()).toHaveLength(100);
+  });
+
+  it('an empty pool makes a room on demand for the claim', async () => {
+    const d = runtime(0);
+    const result = (await d.runOrchestration(CLAIM_ROOM, 'claim-x', { tag: 'https://t/1' })) as ClaimRoomOutput;
+    expect(result).toMatchObject({ ok: true, source: 'on_demand', room: { tag: 'https://t/1' } });
+    expect(poolState(d).claimed.map((c) => c.name)).toEqual([result.ok ? result.room.name : '']);
+  });
+
+  it('an empty pool whose room cannot be made in time answers pool_exhausted, and the late room stays tracked', async () => {
+    const slowDeps: Partial<PoolActivityDeps> = {
+      rooms: () => ({
+        ...pexip.rooms,
+        createRoom: async (room) => {
+          await new Promise((r) => setTimeout(r, 300));
+          return pexip.rooms.createRoom(room);
+        },
+      }),
+    };
+    const slow = runtime(0, slowDeps, 50);
+    const result = (await slow.runOrchestration(CLAIM_ROOM, 'claim-y', { tag: 'https://t/2' })) as ClaimRoomOutput;
+    expect(result).toMatchObject({ ok: false, reason: 'pool_exhausted' });
+    await new Promise((r) => setTimeout(r, 400));
+    // the room appeared after the claim gave up: it is a tracked warm room-to-be, not an orphan
+    const created = sim.rooms().map((r) => r.name);
+    expect(created).toHaveLength(1);
+    expect(poolState(slow).creating).toEqual([expect.objectContaining({ name: created[0], purpose: 'pool' })]);
+    await slow.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(slow).ready.map((r) => r.name)).toEqual(created);
+  });
+
+  it('a room whose tag update fails is marked broken, never handed out, replaced and deleted', async () => {
+    const d = runtime(2);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    const [first, second] = poolState(d).ready.map((r) => r.name);
+    // the first pool room vanished from Pexip behind MaxConf's back
+    await pexip.rooms.deleteRoom(first!);
+    const result = (await d.runOrchestration(CLAIM_ROOM, 'claim-b', { tag: 'https://t/3' })) as ClaimRoomOutput;
+    expect(result).toMatchObject({ ok: true, room: { name: second } });
+    expect(poolState(d).broken.map((b) => b.name)).toEqual([first]);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(d).broken).toEqual([]);
+    expect(poolState(d).ready).toHaveLength(2);
+    expect(poolState(d).ready.map((r) => r.name)).not.toContain(first);
+  });
+
+  it('a crash mid-refill leaves no room that nothing tracks; the next refill settles it', async () => {
+    const d = runtime(3);
+    let creates = 0;
+    d.beforeActivity = (name) => {
+      if (name === POOL_ACTIVITIES.createPoolRoom && ++creates === 2) throw new Error('process killed');
+    };
+    // the orchestration dies on the second create: one room made, names reserved for all three
+    await expect(d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {})).rejects.toThrow('process killed');
+    d.beforeActivity = undefined;
+    const tracked = () => {
+      const s = poolState(d);
+      return new Set([...s.ready, ...s.creating, ...s.claimed, ...s.broken].map((r) => r.name));
+    };
+    const onPexip = () => sim.rooms().map((r) => r.name);
+    for (const name of onPexip()) expect(tracked().has(name)).toBe(true);
+    expect(poolState(d).creating.length).toBeGreaterThan(0);
+    // also a crash between Pexip's create and the pool's confirmation
+    await pexip.rooms.createRoom({ name: poolState(d).creating[0]!.name, guestPin: '1234', hostPin: '987654' });
+    for (const name of onPexip()) expect(tracked().has(name)).toBe(true);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    expect(poolState(d).creating).toEqual([]);
+    expect(poolState(d).ready).toHaveLength(3);
+    expect(new Set(onPexip())).toEqual(tracked());
+  });
+
+  it('HTTP helpers: claimRoomFromPool polls to the answer, growRoomPool adds rooms, clearRoomPool deletes the warm ones', async () => {
+    const d = runtime(2);
+    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    const claim = await claimRoomFromPool(d, 'https://t/9', { timeoutMs: 5000 });
+    expect(claim).toMatchObject({ ok: true, room: { tag: 'https://t/9' } });
+    // the claim nudged the refill singleton
+    expect(d.instances.get(REFILL_INSTANCE_ID)?.name).toBe(REFILL_ROOM_POOL);
+    await waitUntil(async () => (await d.getStatus(REFILL_INSTANCE_ID))?.runtimeStatus === 'Completed');
+    expect(poolState(d).ready).toHaveLength(2);
+    await growRoomPool(d, 3);
+    await waitUntil(async () => poolState(d).ready.length === 5);
+    expect((await poolRoomNames(d)).size).toBe(5);
+    expect(await clearRoomPool(d, { timeoutMs: 5000 })).toBe(5);
+    expect(poolState(d).ready).toEqual([]);
+    // only the claimed room is left on Pexip
+    expect(sim.rooms().map((r) => r.name)).toEqual([claim.ok ? claim.room.name : '']);
+  });
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
