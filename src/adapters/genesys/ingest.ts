@@ -147,10 +147,16 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
   if (!index?.roomName) await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
 
   const sessionEvent = toSessionEvent(event, roomName, flowOutcome);
+  // Two topics can report one fact (acd.end ANSWERED and user.start): the session event's id catches that.
+  if (sessionEvent && index?.seen.includes(sessionEvent.eventId)) {
+    await signal(CONVERSATION_INDEX_OPS.markSeen, { key });
+    return result('duplicate', sessionEvent.type);
+  }
   let status: IngestStatus = 'recorded';
   if (sessionEvent) status = await deps.publisher.publish(sessionEvent);
   // Marked after the publish: a crash in between redelivers, and the session drops the repeat by eventId.
   await signal(CONVERSATION_INDEX_OPS.markSeen, { key });
+  if (sessionEvent) await signal(CONVERSATION_INDEX_OPS.markSeen, { key: sessionEvent.eventId });
   if (status !== 'accepted' && status !== 'recorded') {
     deps.logger.info({ conversationId, topicName: parsed.topicName, status }, 'Genesys event not raised on a session');
   }
