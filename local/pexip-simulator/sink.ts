@@ -33,6 +33,8 @@ export interface SinkEnvelope {
 export interface SinkDelivery {
   envelope: SinkEnvelope | SinkEnvelope[];
   status: number;
+  /** the receiver's answer, parsed when it was JSON */
+  reply: unknown;
 }
 
 interface NodeQueue {
@@ -107,6 +109,7 @@ export class EventSinkPoster {
         ? { event: 'eventsink_bulk', node: batch[0]!.node, seq: 0, version: 2, time: this.now() / 1000, data: batch }
         : batch[0];
       let status: number;
+      let reply: unknown;
       try {
         const response = await fetch(target.url, {
           method: 'POST',
@@ -118,18 +121,23 @@ export class EventSinkPoster {
           signal: AbortSignal.timeout(10_000),
         });
         status = response.status;
-        await response.arrayBuffer().catch(() => undefined);
+        const text = await response.text().catch(() => '');
+        try {
+          reply = text ? JSON.parse(text) : undefined;
+        } catch {
+          reply = text;
+        }
       } catch {
         status = 0;
       }
       if (status >= 200 && status < 300) {
         q.pending.splice(0, batch.length);
-        this.delivered.push({ envelope: target.bulk ? batch : batch[0]!, status });
+        this.delivered.push({ envelope: target.bulk ? batch : batch[0]!, status, reply });
         failures = 0;
       } else if (status >= 400 && status < 500 && status !== 429) {
         // the receiver refuses this event: a node logs it and moves on
         q.pending.splice(0, batch.length);
-        this.delivered.push({ envelope: target.bulk ? batch : batch[0]!, status });
+        this.delivered.push({ envelope: target.bulk ? batch : batch[0]!, status, reply });
       } else {
         failures += 1;
         await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** failures)));
