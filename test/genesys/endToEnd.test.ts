@@ -107,7 +107,7 @@ describe('a SIP call from the Pexip simulator becomes a Genesys conversation who
     expect(genesys.control.agentHangUp(conversationId)).toBe(true);
     await until(async () => {
       await host.idle();
-      return (await probe(room)).runtimeStatus === 'Completed';
+      return ((await probe(room)).customStatus ?? []).some((e) => e.type === 'customer_ended');
     }, 10_000, 'customer_ended on the session');
     const events = facts((await probe(room)).customStatus!);
     const agentId = (genesys.control.state().agents as { id: string }[])[0]!.id;
@@ -156,7 +156,8 @@ describe('a SIP call from the Pexip simulator becomes a Genesys conversation who
       genesys.control.flushHeldEvents();
       await genesys.control.eventsDelivered();
       await host.idle();
-      return (await probe('mclocal-e2e-faults')).runtimeStatus === 'Completed';
+      const seen = ((await probe('mclocal-e2e-faults')).customStatus ?? []).map((e) => e.type);
+      return seen.includes('customer_ended') && seen.includes('agent_left');
     }, 10_000, 'the end of the call');
     genesys.control.setFaults({});
     const raised = (await probe('mclocal-e2e-faults')).customStatus!;

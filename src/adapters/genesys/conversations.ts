@@ -49,6 +49,8 @@ export interface GenesysConversations {
   estimatedWait(queueId: string, conversationId: string): Promise<number | undefined>;
   queuePosition(queueId: string, conversationId: string): Promise<number | undefined>;
   disconnectCustomer(conversationId: string): Promise<DisconnectOutcome>;
+  /** a participant attribute of the customer leg (e.g. what the inbound flow recorded) */
+  customerAttribute(conversationId: string, name: string): Promise<string | undefined>;
 }
 
 export interface ConversationsOptions {
@@ -210,7 +212,12 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
     return 'disconnected';
   }
 
-  return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer };
+  async function customerAttribute(conversationId: string, name: string): Promise<string | undefined> {
+    const conversation = await getConversation(conversationId);
+    return conversation?.participants?.find((p) => p.purpose === 'customer')?.attributes?.[name];
+  }
+
+  return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer, customerAttribute };
 }
 
 function participantEnded(p: Models.Participant): boolean {

@@ -34,6 +34,11 @@ export interface IngestDeps {
   durable: DurableControl;
   publisher: SessionEventPublisher;
   logger: Logger;
+  /**
+   * Reads the flow's outcome attribute from Genesys when a release arrives before (or without)
+   * the attributes event; undefined when no Genesys client is configured.
+   */
+  flowOutcomeOf?: (conversationId: string) => Promise<string | undefined>;
 }
 
 /** topic + Genesys session + event time: the same fact delivered twice has the same key. */
@@ -146,6 +151,14 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
   }
   if (!index?.roomName) await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
 
+  if (event.kind === 'flow.end' && !flowOutcome && deps.flowOutcomeOf && flowReleasedCall(event.body)) {
+    try {
+      flowOutcome = (await deps.flowOutcomeOf(conversationId)) ?? null;
+    } catch {
+      // the release still counts; only its reason stays unknown
+      flowOutcome = null;
+    }
+  }
   const sessionEvent = toSessionEvent(event, roomName, flowOutcome);
   // Two topics can report one fact (acd.end ANSWERED and user.start): the session event's id catches that.
   if (sessionEvent && index?.seen.includes(sessionEvent.eventId)) {

@@ -21,7 +21,7 @@ import { isPoisonMessageError } from '../servicebus/poison';
 import type { RequestContext } from '../../http/types';
 import { createServiceClient } from './client';
 import { createGenesysConversations, type GenesysConversations } from './conversations';
-import { ingestMessage } from './ingest';
+import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage } from './ingest';
 
 /** The app-setting prefix of the identity-based Service Bus connection (`ServiceBusConnection__fullyQualifiedNamespace`). */
 export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
@@ -63,7 +63,12 @@ export function genesysRegistrations(services: AppServices, wiring: GenesysWirin
   const consumer = (context: RequestContext) => {
     if (!context.durable) throw new Error('Genesys event ingestion needs a durable client binding');
     const durable = context.durable;
-    const deps = { durable, publisher: durableSessionEventPublisher(durable), logger: log.child({ invocationId: context.invocationId }) };
+    const deps = {
+      durable,
+      publisher: durableSessionEventPublisher(durable),
+      logger: log.child({ invocationId: context.invocationId }),
+      flowOutcomeOf: async (conversationId: string) => conversations()?.customerAttribute(conversationId, FLOW_OUTCOME_ATTRIBUTE),
+    };
     return async (message: unknown) => void (await ingestMessage(message, deps));
   };
 

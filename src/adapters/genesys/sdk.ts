@@ -29,9 +29,7 @@ export interface SdkClientOptions {
  * reapply everything the file may have changed from our own configuration.
  */
 export function createIsolatedApiClient(options: SdkClientOptions): SdkApiClient {
-  // The SDK builds its process-wide instance when it is loaded; MaxConf never uses it, but it
-  // watches the same file, so it is silenced too (idempotent).
-  neutraliseConfigFile(platformClient.ApiClient);
+  neutraliseSdkSingleton();
   const client = new (platformClient as unknown as SdkModule).ApiClientClass();
   neutraliseConfigFile(client);
   client.config.setGateway(gatewayFor(options.apiBaseUrl) as Parameters<SdkApiClient['setGateway']>[0]);
@@ -40,6 +38,14 @@ export function createIsolatedApiClient(options: SdkClientOptions): SdkApiClient
   client.setReturnExtendedResponses(true);
   (client as unknown as { timeout: number }).timeout = options.timeoutMs;
   return client;
+}
+
+/**
+ * The SDK builds its process-wide instance when it is loaded and that instance watches the same
+ * file. MaxConf never sends through it, but it is silenced too. Idempotent.
+ */
+export function neutraliseSdkSingleton(): void {
+  neutraliseConfigFile(platformClient.ApiClient);
 }
 
 function neutraliseConfigFile(client: SdkApiClient): void {
