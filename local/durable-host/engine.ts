@@ -114,6 +114,8 @@ interface Changes {
   /** how many of `events` are the episode's start and inbound events (kept when the episode fails) */
   inboundCount: number;
   work: (() => void)[];
+  /** transition log lines, written once the episode is committed */
+  logs: (() => void)[];
 }
 
 export class ConflictError extends Error {}
@@ -274,7 +276,7 @@ export class DurableEngine {
     const inbound: HistoryEvent[] = batch.map((m) => ({ ...m.event, IsPlayed: false }));
     const startedEvent = [...past, ...inbound].find((e) => e.EventType === EventType.ExecutionStarted);
     const fn = this.functions.orchestration(instance.name);
-    const changes: Changes = { events: [episodeStart, ...inbound], inboundCount: 1 + inbound.length, work: [] };
+    const changes: Changes = { events: [episodeStart, ...inbound], inboundCount: 1 + inbound.length, work: [], logs: [] };
     const wasPending = instance.status === 'Pending' || instance.status === 'ContinuedAsNew';
     instance.status = 'Running';
     instance.updatedAt = now;
@@ -574,7 +576,7 @@ export class DurableEngine {
     instance.status = 'Completed';
     instance.output = outputJson;
     this.notifyParent(instance, changes, event(EventType.SubOrchestrationInstanceCompleted, -1, now, { TaskScheduledId: instance.parentSeq, Result: outputJson }), now);
-    changes.work.push(() => this.logger.info({ instanceId: instance.instanceId, orchestration: instance.name, transition: 'completed' }, 'instance completed'));
+    changes.logs.push(() => this.logger.info({ instanceId: instance.instanceId, orchestration: instance.name, transition: 'completed' }, 'instance completed'));
   }
 
   private fail(instance: InstanceRow, changes: Changes, message: string, now: number): void {
@@ -596,7 +598,7 @@ export class DurableEngine {
       event(EventType.SubOrchestrationInstanceFailed, -1, now, { TaskScheduledId: instance.parentSeq, Reason: message, Details: '' }),
       now,
     );
-    changes.work.push(() => this.logger.error({ instanceId: instance.instanceId, orchestration: instance.name, transition: 'failed', error: message }, 'instance failed'));
+    changes.logs.push(() => this.logger.error({ instanceId: instance.instanceId, orchestration: instance.name, transition: 'failed', error: message }, 'instance failed'));
   }
 
   private notifyParent(instance: InstanceRow, changes: Changes, completion: HistoryEvent, now: number): void {
@@ -679,6 +681,7 @@ export class DurableEngine {
     if (wasPending) {
       this.logger.info({ instanceId: instance.instanceId, orchestration: instance.name, transition: 'started' }, 'instance started');
     }
+    for (const log of changes.logs) log();
   }
 
   // ------------------------------------------------------------------ activities

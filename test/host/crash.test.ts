@@ -1,33 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuilt, ROOT } from './builtHost';
 
-const ROOT = join(__dirname, '..', '..');
 const SERVE = join(ROOT, 'dist', 'local', 'durable-host', 'serve.js');
 const APP = join(ROOT, 'dist', 'bench', 'fixtures', 'waitingApp.js');
 const INSTANCES = 200;
 const WAIT_MS = 2500;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const s = statSync(path);
-    newest = Math.max(newest, s.isDirectory() ? newestSource(path) : name.endsWith('.ts') ? s.mtimeMs : 0);
-  }
-  return newest;
-}
-
-/** `npm test` builds dist/ before jest; a lone `jest` run builds it here when it is missing or stale. */
-function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'local', 'durable-host')), newestSource(join(ROOT, 'bench', 'fixtures')));
-  const fresh = existsSync(SERVE) && existsSync(APP) && Math.min(statSync(SERVE).mtimeMs, statSync(APP).mtimeMs) >= sources;
-  if (fresh) return;
-  // other modules' type errors do not stop tsc from emitting, so success is judged by the output
-  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'ignore' });
-  if (!existsSync(SERVE) || !existsSync(APP)) throw new Error('could not build dist/ for the crash test');
-}
 
 function startHostProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', SERVE, '--entry', APP, '--data-dir', dataDir, '--port', '0'], {
@@ -54,7 +34,7 @@ async function post(url: string, body: unknown): Promise<number> {
 }
 
 describe('local durable host: crash recovery', () => {
-  beforeAll(() => ensureBuilt(), 120_000);
+  beforeAll(() => ensureBuilt([SERVE, APP]), 120_000);
 
   it(`continues all ${INSTANCES} waiting instances after SIGKILL and restart`, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'maxconf-crash-'));

@@ -1,0 +1,38 @@
+import type { MaxConfConfig } from '../src/config';
+import type { Logger } from '../src/logging/logger';
+
+/**
+ * The vendor simulators `npm start` runs when no real endpoint is configured. Each returns the
+ * environment settings that point MaxConf at it (e.g. `PEXIP_MANAGEMENT_URL`), applied before the
+ * app loads, and a way to stop it.
+ */
+export interface StartedSimulator {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A simulator, or undefined when the config names a real endpoint for its vendor. */
+export type SimulatorStarter = (config: MaxConfConfig, logger: Logger) => Promise<StartedSimulator | undefined>;
+
+/** Append a vendor's starter here; they start in this order and stop in reverse. */
+const SIMULATORS: SimulatorStarter[] = [];
+
+export async function startSimulators(config: MaxConfConfig, logger: Logger): Promise<StartedSimulator> {
+  const started: StartedSimulator[] = [];
+  const env: Record<string, string> = {};
+  const stop = async () => {
+    for (const s of started.reverse()) await s.stop();
+  };
+  try {
+    for (const start of SIMULATORS) {
+      const simulator = await start(config, logger);
+      if (!simulator) continue;
+      started.push(simulator);
+      Object.assign(env, simulator.env);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, stop };
+}
