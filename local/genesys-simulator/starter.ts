@@ -1,0 +1,56 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MaxConfConfig } from '../../src/config';
+import type { SipDestination } from '../../src/contracts/sip';
+import type { Logger } from '../../src/logging/logger';
+import { GENESYS_EVENTS_KEY_HEADER } from '../../src/http/genesysEvents';
+import { startGenesysSimulator, type GenesysSimulator } from './index';
+
+/** Where `npm start` leaves the simulator's address for the CLI (`npm run genesys:sim`). */
+export const SIMULATOR_FILE = 'genesys-simulator.json';
+
+export interface StartedGenesysSimulator {
+  env: Record<string, string>;
+  /** the Pexip simulator's dial-out calls this */
+  sipDestination: SipDestination;
+  simulator: GenesysSimulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start` without Genesys credentials: the simulator, its EventBridge envelopes POSTed to
+ * MaxConf's own `POST /genesys/events` (the EventBridge API destination path), and the settings
+ * that point the production client at it. Undefined when a real org is configured.
+ */
+export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Logger): Promise<StartedGenesysSimulator | undefined> {
+  if (config.genesys.credentials) return undefined;
+  const log = logger.child({ component: 'genesys-simulator' });
+  const simulator = await startGenesysSimulator({
+    logger: log,
+    queueName: config.genesys.queueName,
+    agents: 2,
+    answerDelayMs: 5000,
+    ...(config.genesys.sipUri ? { sipUri: config.genesys.sipUri } : {}),
+  });
+  const eventsUrl = `http://127.0.0.1:${config.port}/genesys/events`;
+  simulator.setEventSink(async (envelope) => {
+    const res = await fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [GENESYS_EVENTS_KEY_HEADER]: config.genesys.eventsApiKey },
+      body: JSON.stringify(envelope),
+    });
+    if (res.status !== 202) log.warn({ status: res.status, topic: envelope['detail-type'] }, 'MaxConf did not accept a Genesys envelope');
+  });
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, SIMULATOR_FILE);
+  writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });
+  return {
+    env: simulator.env(),
+    sipDestination: simulator.sipDestination,
+    simulator,
+    async stop() {
+      rmSync(file, { force: true });
+      await simulator.stop();
+    },
+  };
+}
