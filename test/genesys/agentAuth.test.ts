@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
 import { createAgentTokenValidator } from '../../src/http/agentAuth';
+import { publicRoomHandler } from '../../src/http/publicRoom';
+import type { PexipConference } from '../../src/adapters/pexip';
+import type { ApiRequest } from '../../src/http/types';
 import { createLogger } from '../../src/logging/logger';
 import { startGenesysSimulator, manualClock, type GenesysSimulator, type ManualClock } from '../../local/genesys-simulator';
 
@@ -75,5 +78,33 @@ describe('Agent App token validation (users/me + allowed division)', () => {
     await expect(validate(good.access_token)).resolves.toEqual({ ok: false, reason: 'unavailable' });
     const all = lines.join('');
     for (const t of [good, outsider, fresh]) expect(all).not.toContain(t.access_token);
+  });
+
+  it("is what the Agent App's route uses: outsiders 403, expired and forged 401, agents get the room", async () => {
+    const room = { id: 7, name: 'mclocal-room', pin: '123456', guest_pin: '1234', aliases: [] } as unknown as PexipConference;
+    const route = publicRoomHandler({
+      validateAgentToken: validator(),
+      rooms: { getRoomByName: async (name: string) => (name === room.name ? room : undefined) },
+      logger: createLogger({ level: 'silent' }),
+    });
+    const get = (token: string | undefined) => {
+      const request: ApiRequest = {
+        method: 'GET',
+        url: `http://maxconf/public/room/${room.name}`,
+        params: { vmr_name: room.name },
+        query: new URLSearchParams(),
+        header: (name) => (name.toLowerCase() === 'x-auth-token' ? token : undefined),
+        body: undefined,
+      };
+      return route(request, { invocationId: 'i', durable: undefined });
+    };
+    const agent = sim.control.addAgent({});
+    await expect(get(sim.control.mintUserToken({ userId: agent.id }).access_token)).resolves.toMatchObject({ status: 200, body: { name: room.name, pin: '123456' } });
+    await expect(get(sim.control.mintUserToken({ divisionId: sim.divisions[1]!.id }).access_token)).resolves.toMatchObject({ status: 403 });
+    const expired = sim.control.mintUserToken({ expiresInSeconds: 1 });
+    clock.advance(2000);
+    await expect(get(expired.access_token)).resolves.toMatchObject({ status: 401 });
+    await expect(get('forged-token-abcdefghijklmnop')).resolves.toMatchObject({ status: 401 });
+    await expect(get(undefined)).resolves.toMatchObject({ status: 401 });
   });
 });
