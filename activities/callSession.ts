@@ -4,24 +4,18 @@ import type { Logger } from '../src/logging/logger';
 import type {
   DialQueueInput,
   DialQueueResult,
-  QueueStatusInput,
-  QueueStatusResult,
   TeardownInput,
   TeardownResult,
 } from '../orchestrators/callSession';
 
 /**
- * The session's IO, one concern per activity. Activities run at least once, so each is written to
+ * The session's Pexip IO, one concern per activity (its Genesys IO is in activities/genesys.ts). Activities run at least once, so each is written to
  * be safe when repeated: a repeated dial finds the leg it already placed, a repeated teardown
  * finds nothing left to do.
  */
 export interface SessionActivityDeps {
   calls: Pick<PexipCalls, 'dialOut' | 'disconnectParticipant' | 'disconnectConference' | 'listParticipants'>;
   rooms: Pick<PexipRooms, 'deleteRoom'>;
-  genesys: () => {
-    queueStatus(conversationId: string): Promise<{ estimatedWaitSeconds: number | undefined; position: number | undefined } | undefined>;
-    disconnectCustomer(conversationId: string): Promise<string>;
-  };
   logger: Logger;
 }
 
@@ -57,35 +51,10 @@ export function dialQueueActivity(deps: SessionActivityDeps) {
   };
 }
 
-export function queueStatusActivity(deps: SessionActivityDeps) {
-  const log = deps.logger.child({ activity: 'queueStatus' });
-  return async (input: QueueStatusInput): Promise<QueueStatusResult> => {
-    try {
-      const status = await deps.genesys().queueStatus(input.conversationId);
-      const result: QueueStatusResult = {};
-      if (status?.estimatedWaitSeconds !== undefined) result.estimatedWaitSeconds = status.estimatedWaitSeconds;
-      if (status?.position !== undefined) result.position = status.position;
-      return result;
-    } catch (error) {
-      // a stale estimate is better than a failed session; the next refresh tries again
-      log.warn({ conversationId: input.conversationId, err: message(error) }, 'queue status unavailable');
-      return {};
-    }
-  };
-}
-
 export function teardownSessionActivity(deps: SessionActivityDeps) {
   const log = deps.logger.child({ activity: 'teardownSession' });
   return async (input: TeardownInput): Promise<TeardownResult> => {
     const notes: string[] = [];
-    if (input.disconnectConversationId) {
-      try {
-        notes.push(`genesys ${await deps.genesys().disconnectCustomer(input.disconnectConversationId)}`);
-      } catch (error) {
-        // Pexip hanging up the SIP leg below ends the Genesys call too; note it and go on
-        notes.push(`genesys disconnect failed: ${message(error).slice(0, 120)}`);
-      }
-    }
     notes.push(`conference ${await deps.calls.disconnectConference(input.roomName)}`);
     notes.push(`room ${await deps.rooms.deleteRoom(input.roomName)}`);
     log.info({ roomName: input.roomName, outcome: input.outcome, steps: notes }, 'session torn down');

@@ -1,5 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { GENESYS_ACTIVITIES, type GenesysDisconnectInput, type GenesysQueueStatusResult } from '../activities/genesys';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
 import { viewOf } from '../src/domain/sessionView';
 import {
@@ -16,8 +17,10 @@ export const CALL_SESSION = 'callSession';
 /** Activity names the session uses; each is one idempotent IO concern (activities/callSession.ts). */
 export const SESSION_ACTIVITIES = {
   dialQueue: 'dialQueue',
-  queueStatus: 'queueStatus',
   teardownSession: 'teardownSession',
+  /** activities/genesys.ts */
+  genesysQueueStatus: GENESYS_ACTIVITIES.queueStatus,
+  genesysDisconnect: GENESYS_ACTIVITIES.disconnect,
 } as const;
 
 export interface CallSessionInput {
@@ -39,19 +42,10 @@ export interface DialQueueInput {
 }
 export type DialQueueResult = { ok: true; participantId: string } | { ok: false; reason: string };
 
-export interface QueueStatusInput {
-  conversationId: string;
-}
-export interface QueueStatusResult {
-  estimatedWaitSeconds?: number;
-  position?: number;
-}
-
 export interface TeardownInput {
   roomName: string;
   roomId: number;
   outcome: string;
-  disconnectConversationId?: string;
 }
 export interface TeardownResult {
   ok: boolean;
@@ -93,15 +87,29 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
           break;
         }
         case 'refresh_queue_status': {
-          const status = (yield context.df.callActivity(SESSION_ACTIVITIES.queueStatus, {
+          const status = (yield context.df.callActivity(SESSION_ACTIVITIES.genesysQueueStatus, {
             conversationId: command.conversationId,
-          } satisfies QueueStatusInput)) as QueueStatusResult;
-          yield* step({ kind: 'queue_status', ...status });
+          })) as GenesysQueueStatusResult;
+          // an unavailable estimate leaves the last one shown; the next refresh tries again
+          if (!status.unavailable) {
+            const known: { estimatedWaitSeconds?: number; position?: number } = {};
+            if (status.estimatedWaitSeconds !== undefined) known.estimatedWaitSeconds = status.estimatedWaitSeconds;
+            if (status.position !== undefined) known.position = status.position;
+            yield* step({ kind: 'queue_status', ...known });
+          }
           break;
         }
         case 'teardown': {
+          if (command.disconnectConversationId) {
+            try {
+              yield context.df.callActivityWithRetry(SESSION_ACTIVITIES.genesysDisconnect, TEARDOWN_RETRY, {
+                conversationId: command.disconnectConversationId,
+              } satisfies GenesysDisconnectInput);
+            } catch {
+              // hanging up the room's SIP leg below ends the Genesys call as well
+            }
+          }
           const teardown: TeardownInput = { roomName: input.roomName, roomId: input.roomId, outcome: command.outcome };
-          if (command.disconnectConversationId) teardown.disconnectConversationId = command.disconnectConversationId;
           let result: TeardownResult;
           try {
             result = (yield context.df.callActivityWithRetry(SESSION_ACTIVITIES.teardownSession, TEARDOWN_RETRY, teardown)) as TeardownResult;

@@ -34,10 +34,6 @@ function fakePexip() {
         return rooms.delete(name) ? 'deleted' : 'already_gone';
       },
     },
-    genesys: () => ({
-      queueStatus: async () => ({ estimatedWaitSeconds: 30, position: 1 }),
-      disconnectCustomer: async () => 'disconnected',
-    }),
     logger: createLogger({ level: 'silent' }),
   };
   return { deps, participants, rooms, dials: () => dials };
@@ -77,9 +73,9 @@ describe('session activities', () => {
     const pexip = fakePexip();
     await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
     const teardown = teardownSessionActivity(pexip.deps);
-    const input = { roomName: 'mc-a', roomId: 1, outcome: 'completed', disconnectConversationId: 'c-1' };
-    expect((await teardown(input)).detail).toBe('genesys disconnected; conference disconnected; room deleted');
-    expect((await teardown(input)).detail).toBe('genesys disconnected; conference not_running; room already_gone');
+    const input = { roomName: 'mc-a', roomId: 1, outcome: 'completed' };
+    expect((await teardown(input)).detail).toBe('conference disconnected; room deleted');
+    expect((await teardown(input)).detail).toBe('conference not_running; room already_gone');
     expect(pexip.rooms.size).toBe(0);
   });
 });
