@@ -1,5 +1,7 @@
 import type { MaxConfConfig } from '../src/config';
+import type { SipDestination } from '../src/contracts/sip';
 import type { Logger } from '../src/logging/logger';
+import { startGenesysSimulatorFor } from './genesys-simulator/starter';
 
 /**
  * The vendor simulators `npm start` runs when no real endpoint is configured. Each returns the
@@ -9,13 +11,25 @@ import type { Logger } from '../src/logging/logger';
 export interface StartedSimulator {
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** where SIP calls to this vendor go (the Genesys simulator's; the Pexip dial-out calls it) */
+  sipDestination?: SipDestination;
 }
 
-/** A simulator, or undefined when the config names a real endpoint for its vendor. */
-export type SimulatorStarter = (config: MaxConfConfig, logger: Logger) => Promise<StartedSimulator | undefined>;
+/**
+ * A simulator, or undefined when the config names a real endpoint for its vendor. `earlier` are
+ * the simulators started before it (the Pexip simulator takes the Genesys one's sipDestination).
+ */
+export type SimulatorStarter = (
+  config: MaxConfConfig,
+  logger: Logger,
+  earlier: readonly StartedSimulator[],
+) => Promise<StartedSimulator | undefined>;
 
 /** Append a vendor's starter here; they start in this order and stop in reverse. */
-const SIMULATORS: SimulatorStarter[] = [];
+const SIMULATORS: SimulatorStarter[] = [
+  // first: the Pexip simulator's dial-out needs its sipDestination
+  startGenesysSimulatorFor,
+];
 
 export async function startSimulators(config: MaxConfConfig, logger: Logger): Promise<StartedSimulator> {
   const started: StartedSimulator[] = [];
@@ -25,7 +39,7 @@ export async function startSimulators(config: MaxConfConfig, logger: Logger): Pr
   };
   try {
     for (const start of SIMULATORS) {
-      const simulator = await start(config, logger);
+      const simulator = await start(config, logger, started);
       if (!simulator) continue;
       started.push(simulator);
       Object.assign(env, simulator.env);
