@@ -2,6 +2,8 @@ import type { ActivityHandler, EntityHandler, OrchestrationHandler } from 'durab
 import type { MaxConfConfig } from './config';
 import type { Logger } from './logging/logger';
 import { healthHandler } from './http/health';
+import { createPexipClient, type PexipClient } from './adapters/pexip';
+import { sessionRegistrations } from './session/registrations';
 import { pexipRegistrations } from './adapters/pexip/registrations';
 import { genesysRegistrations } from './adapters/genesys/registrations';
 import type { ApiHandler } from './http/types';
@@ -72,6 +74,13 @@ export interface AppServices {
   config: MaxConfConfig;
   logger: Logger;
   now(): Date;
+  /** the one Pexip client, made on first use (an app without Pexip settings still registers) */
+  pexip(): PexipClient;
+}
+
+export function createAppServices(config: MaxConfConfig, logger: Logger, now: () => Date = () => new Date()): AppServices {
+  let pexip: PexipClient | undefined;
+  return { config, logger, now, pexip: () => (pexip ??= createPexipClient(config, logger)) };
 }
 
 export function buildRegistrations(services: AppServices): Registration[] {
@@ -86,5 +95,6 @@ export function buildRegistrations(services: AppServices): Registration[] {
     },
     ...pexipRegistrations(services),
     ...genesysRegistrations(services),
+    ...sessionRegistrations(services),
   ];
 }

@@ -7,7 +7,7 @@ import { app, type HttpRequest, type InvocationContext } from '@azure/functions'
 import * as df from 'durable-functions';
 import { loadConfig } from '../config';
 import { createLogger } from '../logging/logger';
-import { buildRegistrations, type Registration } from '../registrations';
+import { buildRegistrations, createAppServices, type Registration } from '../registrations';
 import { durableControl, requestContext, toApiRequest, toHttpResponse } from './adapt';
 
 export function register(registrations: Registration[]): void {
@@ -66,4 +66,4 @@ export function register(registrations: Registration[]): void {
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, base: { env: config.env } });
-register(buildRegistrations({ config, logger, now: () => new Date() }));
+register(buildRegistrations(createAppServices(config, logger)));

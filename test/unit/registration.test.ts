@@ -14,11 +14,11 @@ function loadMainEntry(env: Record<string, string>): { core: FunctionsCoreStandI
   try {
     jest.isolateModules(() => {
       jest.doMock('@azure/functions-core', () => core.module, { virtual: true });
-      const { buildRegistrations } = require('../../src/registrations') as typeof import('../../src/registrations');
+      const { buildRegistrations, createAppServices } = require('../../src/registrations') as typeof import('../../src/registrations');
       const { loadConfig } = require('../../src/config') as typeof import('../../src/config');
       const { createLogger } = require('../../src/logging/logger') as typeof import('../../src/logging/logger');
       require('../../src/functions/index');
-      registrations = buildRegistrations({ config: loadConfig(), logger: createLogger({ level: 'silent' }), now: () => new Date() });
+      registrations = buildRegistrations(createAppServices(loadConfig(), createLogger({ level: 'silent' })));
     });
   } finally {
     process.env = saved;
