@@ -88,3 +88,6 @@ export function effectiveUrls(client: SdkApiClient): { login: string; api: strin
     api: c.getConfUrl('api', c.basePath),
   };
 }
+
+// Loading the SDK creates its singleton, which starts watching the home-directory file at once.
+neutraliseSdkSingleton();

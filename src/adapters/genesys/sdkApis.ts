@@ -1,8 +1,6 @@
 import platformClient from 'purecloud-platform-client-v2';
-import { neutraliseSdkSingleton } from './sdk';
-
-// Whoever loads the SDK's API classes has loaded the SDK, and with it its file-watching singleton.
-neutraliseSdkSingleton();
+// loaded for its side effect: the SDK's file-watching singleton is silenced as soon as the SDK loads
+import './sdk';
 
 /**
  * The SDK's API classes, each bound to the isolated client passed to its constructor (never to
