@@ -3,7 +3,7 @@ import { applyIndexOperation, emptyIndexState, SEEN_LIMIT } from '../../entities
 import { roomFromAni } from '../../src/adapters/genesys/conversations';
 import { parseEnvelope, envelopesOf } from '../../src/adapters/genesys/events';
 import { dedupeKey, toSessionEvent } from '../../src/adapters/genesys/ingest';
-import { inlineEnvelopeQueue } from '../../src/adapters/servicebus/envelopeQueue';
+import { inlineEnvelopeQueue, serviceBusEnvelopeQueue } from '../../src/adapters/servicebus/envelopeQueue';
 import { isPoisonMessageError, PoisonMessageError } from '../../src/adapters/servicebus/poison';
 import { sameSecret } from '../../src/http/genesysEvents';
 import { SessionEvent } from '../../src/contracts/sessionEvents';
@@ -117,5 +117,42 @@ describe('small pieces', () => {
     await q.send([{ messageId: '1', body: 'flaky' }, { messageId: '2', body: 'poison' }]);
     expect(calls).toBe(4);
     await expect(q.send([{ messageId: '3', body: 'down' }])).rejects.toThrow('down');
+  });
+
+  it('Service Bus queue: one identity-based client, batches split when full, message ids kept', async () => {
+    const sent: { messageId: string }[][] = [];
+    const created: string[] = [];
+    const batchOf = (capacity: number) => {
+      const items: { messageId: string }[] = [];
+      return {
+        items,
+        get count() {
+          return items.length;
+        },
+        tryAddMessage: (m: { messageId: string }) => items.length < capacity && items.push(m) > 0,
+      };
+    };
+    const sender = {
+      createMessageBatch: async () => batchOf(2),
+      sendMessages: async (batch: { items: { messageId: string }[] }) => void sent.push(batch.items.map((m) => ({ messageId: m.messageId }))),
+      close: async () => {},
+    };
+    const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) };
+    const queue = serviceBusEnvelopeQueue({
+      fullyQualifiedNamespace: 'ns.servicebus.windows.net',
+      queueName: 'genesys-events',
+      credential,
+      logger: silentLogger(),
+      createClient: (ns, cred) => {
+        expect(cred).toBe(credential);
+        created.push(ns);
+        return { createSender: (name: string) => (expect(name).toBe('genesys-events'), sender) as never, close: async () => {} };
+      },
+    });
+    await queue.send([1, 2, 3].map((i) => ({ messageId: `m${i}`, body: { i } })));
+    await queue.send([{ messageId: 'm4', body: {} }]);
+    await queue.close();
+    expect(created).toEqual(['ns.servicebus.windows.net']);
+    expect(sent).toEqual([[{ messageId: 'm1' }, { messageId: 'm2' }], [{ messageId: 'm3' }], [{ messageId: 'm4' }]]);
   });
 });

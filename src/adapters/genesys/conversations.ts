@@ -66,6 +66,7 @@ export interface ConversationsOptions {
 const ENDED_CALL_STATES = new Set(['disconnected', 'terminated']);
 const SEARCH_PAGE_SIZE = 100;
 const SEARCH_MAX_PAGES = 5;
+const FALLBACK_CANDIDATES = 25;
 
 export const MAXCONF_ATTRIBUTE = 'maxconfSessionId';
 
@@ -151,7 +152,9 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
     // Cheap pre-filter on what analytics already shows (caller address or name); when nothing
     // matches, the flow's attribute or the UUI may still identify it, so all are checked.
     const likely = candidates.filter((c) => analyticsMentions(c, session.roomName));
-    for (const candidate of likely.length > 0 ? likely : candidates) {
+    // Without a hint, only the newest few are opened one by one: a session's call is recent.
+    const toOpen = likely.length > 0 ? likely : candidates.slice(-FALLBACK_CANDIDATES);
+    for (const candidate of toOpen) {
       const conversation = await getConversation(candidate.conversationId!);
       const described = conversation && describe(conversation, session);
       if (described) return described;

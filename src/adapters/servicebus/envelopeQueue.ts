@@ -25,15 +25,18 @@ export interface ServiceBusQueueOptions {
   /** the Function App's managed identity (DefaultAzureCredential); no connection string or SAS key */
   credential: TokenCredential;
   logger: Logger;
+  /** replaces the AMQP client (tests) */
+  createClient?: (fullyQualifiedNamespace: string, credential: TokenCredential) => Pick<ServiceBusClient, 'createSender' | 'close'>;
 }
 
 /** Azure: @azure/service-bus with an identity, batched so a large EventBridge batch is one round trip. */
 export function serviceBusEnvelopeQueue(options: ServiceBusQueueOptions): EnvelopeQueue {
   // Created on first use: a Function App instance that never receives a POST opens no AMQP link.
-  let client: ServiceBusClient | undefined;
+  let client: Pick<ServiceBusClient, 'createSender' | 'close'> | undefined;
   let sender: ServiceBusSender | undefined;
+  const create = options.createClient ?? ((ns: string, credential: TokenCredential) => new ServiceBusClient(ns, credential));
   const senderOf = () => {
-    client ??= new ServiceBusClient(options.fullyQualifiedNamespace, options.credential);
+    client ??= create(options.fullyQualifiedNamespace, options.credential);
     sender ??= client.createSender(options.queueName);
     return sender;
   };
