@@ -242,7 +242,9 @@ export class GenesysModel {
     const agent = userId
       ? this.agents.get(userId)
       : [...this.agents.values()].find((a) => a.conversationId === conversationId) ??
-        [...this.agents.values()].find((a) => a.available && !a.conversationId);
+        [...this.agents.values()].find((a) => a.available && !a.conversationId) ??
+        // a scripted answer may use a logged-on agent who is not taking offers right now
+        [...this.agents.values()].find((a) => a.loggedOn && !a.conversationId);
     if (!agent || (agent.conversationId && agent.conversationId !== conversationId)) return false;
     // a manual answer by another agent frees the one the call had been offered to
     for (const a of this.agents.values()) if (a.conversationId === conversationId && a !== agent) a.conversationId = undefined;
