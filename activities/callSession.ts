@@ -55,8 +55,21 @@ export function teardownSessionActivity(deps: SessionActivityDeps) {
   const log = deps.logger.child({ activity: 'teardownSession' });
   return async (input: TeardownInput): Promise<TeardownResult> => {
     const notes: string[] = [];
-    notes.push(`conference ${await deps.calls.disconnectConference(input.roomName)}`);
-    notes.push(`room ${await deps.rooms.deleteRoom(input.roomName)}`);
+    const failures: string[] = [];
+    // Both steps are tried every time: a failed hang-up must not keep the room alive, and the
+    // other way round. Any failure fails the activity so the retry does both again.
+    await deps.calls.disconnectConference(input.roomName).then(
+      (result) => notes.push(`conference ${result}`),
+      (error: unknown) => failures.push(`conference: ${message(error)}`),
+    );
+    await deps.rooms.deleteRoom(input.roomName).then(
+      (result) => notes.push(`room ${result}`),
+      (error: unknown) => failures.push(`room: ${message(error)}`),
+    );
+    if (failures.length > 0) {
+      log.warn({ roomName: input.roomName, outcome: input.outcome, done: notes, failed: failures }, 'teardown incomplete; will retry');
+      throw new Error(`teardown incomplete: ${failures.join('; ')}`);
+    }
     log.info({ roomName: input.roomName, outcome: input.outcome, steps: notes }, 'session torn down');
     return { ok: true, detail: notes.join('; ') };
   };

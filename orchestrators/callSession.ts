@@ -69,6 +69,8 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
   const step = function* (machineInput: MachineInput): Generator<Task, void, unknown> {
     const decision = decide(state, machineInput, now());
     state = decision.state;
+    // readers see the new phase (and outcome) while the commands' activities run
+    context.df.setCustomStatus(viewOf(state, input.videoCallId));
     yield* carryOut(decision.commands);
   };
 
@@ -128,7 +130,6 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
   yield* step({ kind: 'deadline' });
 
   while (state.stage !== 'ended') {
-    context.df.setCustomStatus(viewOf(state, input.videoCallId));
     const deadline = nextDeadline(state);
     const eventTask = context.df.waitForExternalEvent(SESSION_EVENT_NAME);
     if (deadline === undefined) {

@@ -69,6 +69,17 @@ describe('session activities', () => {
     });
   });
 
+  it('teardown deletes the room even when the hang-up fails, and still fails so the retry hangs up', async () => {
+    const pexip = fakePexip();
+    pexip.deps.calls.disconnectConference = async () => {
+      throw new PexipError('server_error', 'Pexip 503', true, 503);
+    };
+    await expect(teardownSessionActivity(pexip.deps)({ roomName: 'mc-a', roomId: 1, outcome: 'completed' })).rejects.toThrow(
+      'teardown incomplete: conference: Pexip 503',
+    );
+    expect(pexip.rooms.size).toBe(0);
+  });
+
   it('teardown is safe to repeat: the second run finds nothing left', async () => {
     const pexip = fakePexip();
     await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 });
