@@ -92,6 +92,10 @@ describe('Genesys event ingestion: bad input never crashes or blocks', () => {
     for (const e of unknown) await host.enqueue(QUEUE, e);
     await host.idle();
     expect(host.deadLetters(QUEUE)).toEqual([]);
+    // no index entry is left behind for conversations that are not MaxConf sessions
+    for (const id of ['c-unknown', 'c-someone-else']) {
+      expect((await fetch(`${host.url}${WEBHOOKS}/entities/conversationIndex/${id}`)).status).toBe(404);
+    }
   });
 
   it('dead-letters a poison queue message with its reason after bounded retries, and keeps consuming', async () => {

@@ -149,7 +149,15 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
     deps.logger.info({ conversationId, topicName: parsed.topicName }, 'Genesys event for an unknown conversation, recorded and acknowledged');
     return result('unknown_conversation');
   }
-  if (!index?.roomName) await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
+  if (!index?.roomName) {
+    // Only MaxConf's own sessions get an index entry: other callers in the same queue (or a
+    // caller address that merely looks like a room) must not leave an entity behind each.
+    if (!(await deps.durable.getStatus(roomName))) {
+      deps.logger.info({ conversationId, topicName: parsed.topicName }, 'Genesys event for a room without a session, acknowledged');
+      return result('unknown_session');
+    }
+    await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
+  }
 
   if (event.kind === 'flow.end' && !flowOutcome && deps.flowOutcomeOf && flowReleasedCall(event.body)) {
     try {
