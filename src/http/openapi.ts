@@ -1,5 +1,7 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { BulkEnvelope, SinkEnvelope } from '../adapters/pexip/sinkEvents';
+import { EventBridgeEnvelope } from '../adapters/genesys/events';
 import { ConstrainedConference, Conference, Health, Problem, SessionList, SessionRecord } from '../contracts/api';
 import { BulkCreateQuery, CreateRoomQuery, GetRoomQuery, UpdateRoomBody } from './rooms';
 import { SessionListQuery, TerminateBody } from './sessions';
@@ -117,6 +119,31 @@ export function coreRoutes(): DocumentedRoute[] {
       },
     },
     {
+      method: 'post',
+      path: '/public/event_sink',
+      config: {
+        summary: 'Pexip event sink (v1 path; HTTP Basic): one event or an eventsink_bulk batch',
+        security: [{ basic: [] }],
+        request: { body: { content: { 'application/json': { schema: SinkEnvelope.or(BulkEnvelope) } } } },
+        responses: {
+          200: { description: 'accepted (events MaxConf does not use are acknowledged and ignored)' },
+          400: problemOf('malformed event, naming the field'),
+          401: problemOf('wrong or missing credentials'),
+          413: problemOf('body too large'),
+        },
+      },
+    },
+    {
+      method: 'post',
+      path: '/genesys/events',
+      config: {
+        summary: 'Genesys EventBridge envelopes from an EventBridge API destination (x-api-key); queued for the session',
+        security: [{ apiKey: [] }],
+        request: { body: { content: { 'application/json': { schema: EventBridgeEnvelope.or(z.array(EventBridgeEnvelope)) } } } },
+        responses: { 202: { description: 'queued' }, 400: problemOf('malformed envelope'), 401: problemOf('wrong API key'), 413: problemOf('too large') },
+      },
+    },
+    {
       method: 'get',
       path: '/health',
       config: { summary: 'Liveness (v1 shape) and each dependency’s readiness', responses: { 200: json(Health, 'alive and ready'), 503: json(Health, 'alive, a dependency is not ready') } },
@@ -162,6 +189,8 @@ export function coreRoutes(): DocumentedRoute[] {
 export function buildOpenApiDocument(routes: DocumentedRoute[]) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   for (const route of routes) registry.registerPath({ method: route.method, path: route.path, ...route.config });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
