@@ -24,6 +24,8 @@ export interface RefillSettings {
 
 export interface RefillInput {
   failingRounds?: number;
+  /** executions so far (continueAsNew); part of the name seed, so no two rounds draw the same names */
+  round?: number;
 }
 
 export interface RefillOutput {
@@ -73,11 +75,12 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): Orchestrat
 
     const count = Math.min(plan.deficit, settings.batchSize);
     const names: string[] = [];
+    const round = input.round ?? 0;
     for (let i = 0; i < count; i++) {
-      const name = poolRoomName(context, settings.roomPrefix, `${context.df.instanceId}:${at()}:${i}`);
+      const name = poolRoomName(context, settings.roomPrefix, `${context.df.instanceId}:${round}:${at()}:${i}`);
       // recorded BEFORE the room exists on Pexip: a crash from here on leaves a tracked name
-      yield context.df.callEntity(pool, 'reserve', { name, at: at(), purpose: 'pool' });
-      names.push(name);
+      const reserved = (yield context.df.callEntity(pool, 'reserve', { name, at: at(), purpose: 'pool' })) as { reserved: boolean };
+      if (reserved.reserved) names.push(name);
     }
     const results = names.length
       ? ((yield context.df.Task.all(names.map((name) => context.df.callActivity(POOL_ACTIVITIES.createPoolRoom, { name } satisfies CreatePoolRoomInput)))) as RoomActivityResult[])
@@ -85,8 +88,8 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): Orchestrat
     for (const [i, made] of results.entries()) {
       const name = names[i]!;
       if (made.ok) {
-        yield context.df.callEntity(pool, 'created', { name, id: made.room.id, at: at() });
-        out.created++;
+        const placed = (yield context.df.callEntity(pool, 'created', { name, id: made.room.id, at: at() })) as { placed: string };
+        if (placed.placed === 'ready') out.created++;
       } else {
         out.failed++;
         // a retryable failure (e.g. a timed-out create) may have made the room: keep the name for the stale pass
@@ -97,13 +100,13 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): Orchestrat
     const stillShort = plan.deficit - out.created > 0;
     if (!stillShort) return out;
     if (out.created > 0 || out.completedStale > 0) {
-      context.df.continueAsNew({ failingRounds: 0 } satisfies RefillInput);
+      context.df.continueAsNew({ failingRounds: 0, round: round + 1 } satisfies RefillInput);
       return undefined;
     }
     const failing = (input.failingRounds ?? 0) + 1;
     if (failing >= settings.maxFailingRounds) return { ...out, stoppedAfterFailures: true };
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.retryDelayMs));
-    context.df.continueAsNew({ failingRounds: failing } satisfies RefillInput);
+    context.df.continueAsNew({ failingRounds: failing, round: round + 1 } satisfies RefillInput);
     return undefined;
   };
 }
