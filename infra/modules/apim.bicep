@@ -200,14 +200,15 @@ resource apiPolicies 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' 
   }
 ]
 
-// Wildcard operations: the app owns its routes; APIM owns who may reach them.
+// Wildcard operations: the app owns its routes; APIM owns who may reach them. One per API and
+// method, k = api * methods + method (plain index arithmetic instead of nested lambdas).
 resource operations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
-  for pair in flatten(map(range(0, length(apis)), i => map(methods, m => { api: i, method: m }))): {
-    parent: apiResources[pair.api]
-    name: toLower('${pair.method}-all')
+  for k in range(0, length(apis) * length(methods)): {
+    parent: apiResources[k / length(methods)]
+    name: toLower('${methods[k % length(methods)]}-all')
     properties: {
-      displayName: '${pair.method} /*'
-      method: pair.method
+      displayName: '${methods[k % length(methods)]} /*'
+      method: methods[k % length(methods)]
       urlTemplate: '/*'
     }
   }

@@ -21,8 +21,7 @@ resource agentApp 'Microsoft.Web/staticSites@2024-04-01' = {
     tier: 'Standard'
   }
   properties: {
-    // Content comes from GitHub Actions with a deployment token, not from a linked repository.
-    provider: 'None'
+    // No repository is linked: content comes from GitHub Actions with a deployment token.
     allowConfigFileUpdates: true
   }
 }
@@ -36,7 +35,6 @@ resource customerApp 'Microsoft.Web/staticSites@2024-04-01' = {
     tier: 'Standard'
   }
   properties: {
-    provider: 'None'
     allowConfigFileUpdates: true
   }
 }
