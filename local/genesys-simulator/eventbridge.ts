@@ -51,10 +51,17 @@ export function toEnvelope(record: DetailEventRecord, orgId: string, clock: SimC
   };
 }
 
+/** How a failed hand-over to the sink is retried (EventBridge retries API destinations too). */
+export interface SinkRetry {
+  attempts: number;
+  firstDelayMs: number;
+}
+
 /**
  * Delivers envelopes to the sink in emission order, with the configured faults. Delivery is
- * asynchronous (as EventBridge's is): a sink that fails is counted, never retried here, because
- * MaxConf's own queue is where retries belong.
+ * asynchronous (as EventBridge's is). A sink that fails (MaxConf restarting, a 5xx) is retried
+ * with back-off before the next envelope goes, as an EventBridge target is; one that still fails
+ * is counted and dropped.
  */
 export class EventDelivery {
   readonly log: EventBridgeEnvelope[] = [];
@@ -68,6 +75,7 @@ export class EventDelivery {
     private sink: EventSink | undefined,
     public faults: EventFaults,
     private readonly random: () => number,
+    private readonly retry: SinkRetry = { attempts: 6, firstDelayMs: 100 },
   ) {}
 
   setSink(sink: EventSink | undefined): void {
@@ -108,12 +116,19 @@ export class EventDelivery {
 
   private enqueue(envelope: EventBridgeEnvelope): void {
     this.chain = this.chain.then(async () => {
-      if (!this.sink) return;
-      try {
-        await this.sink(envelope);
-        this.delivered++;
-      } catch {
-        this.failures++;
+      for (let attempt = 1; this.sink; attempt++) {
+        try {
+          await this.sink(envelope);
+          this.delivered++;
+          return;
+        } catch {
+          if (attempt >= this.retry.attempts) {
+            this.failures++;
+            return;
+          }
+          // real time on purpose: this is the delivery infrastructure, not Genesys's clock
+          await new Promise((r) => setTimeout(r, this.retry.firstDelayMs * 2 ** (attempt - 1)));
+        }
       }
     });
   }

@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
 import { realClock, type SimClock } from './clock';
-import { EventDelivery, toEnvelope, type EventBridgeEnvelope, type EventFaults, type EventSink } from './eventbridge';
+import { EventDelivery, toEnvelope, type EventBridgeEnvelope, type EventFaults, type EventSink, type SinkRetry } from './eventbridge';
 import { GenesysModel, type FlowSettings, type SimAgent, type SimConversation, type SimDivision, type SimQueue } from './model';
 
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
-export type { EventBridgeEnvelope, EventFaults, EventSink } from './eventbridge';
+export type { EventBridgeEnvelope, EventFaults, EventSink, SinkRetry } from './eventbridge';
 export type { FlowSettings, SimAgent, SimDivision, SimQueue } from './model';
 
 /** Endpoint families a fault can be aimed at. */
@@ -58,6 +58,8 @@ export interface GenesysSimulatorOptions {
   sipUri?: string;
   averageHandleSeconds?: number;
   eventSink?: EventSink;
+  /** retries of a failing sink before an envelope is dropped; default 6 attempts from 100 ms */
+  sinkRetry?: SinkRetry;
   faults?: SimFaults;
 }
 
@@ -160,7 +162,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     for (const [k, v] of Object.entries(f.script ?? {})) scripts.set(k as SimEndpoint, v.map((s) => ({ ...s })));
   };
   loadScripts(faults);
-  const delivery = new EventDelivery(options.eventSink, faults.events ?? {}, random);
+  const delivery = new EventDelivery(options.eventSink, faults.events ?? {}, random, options.sinkRetry);
   const model = new GenesysModel({
     clock,
     orgId,

@@ -10,7 +10,7 @@ export interface TestHostOptions extends Omit<Partial<LocalHostOptions>, 'loadAp
    * under test/host/fixtures that registers functions with df.app.*. Absolute path.
    */
   entry?: string;
-  /** pino level for the host and the app's logger (LOG_LEVEL); default 'silent' */
+  /** pino level for the host and the app's logger (LOG_LEVEL); default HOST_LOG_LEVEL or 'silent' */
   logLevel?: string;
 }
 
@@ -30,7 +30,8 @@ export const MAIN_ENTRY = join(__dirname, '..', '..', 'src', 'functions', 'index
  */
 export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
   const dataDir = env.MAXCONF_DATA_DIR ?? options.dataDir ?? mkdtempSync(join(tmpdir(), 'maxconf-host-'));
-  const logLevel = options.logLevel ?? 'silent';
+  // HOST_LOG_LEVEL=debug npx jest … shows the host's and the app's logs without editing a test
+  const logLevel = options.logLevel ?? process.env.HOST_LOG_LEVEL ?? 'silent';
   const appEnv: Record<string, string> = { MAXCONF_ENV: 'local', LOG_LEVEL: logLevel, ...env, MAXCONF_DATA_DIR: dataDir };
   const entry = options.entry ?? MAIN_ENTRY;
   const { entry: _entry, logLevel: _level, ...hostOptions } = options;
