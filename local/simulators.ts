@@ -2,6 +2,7 @@ import type { MaxConfConfig } from '../src/config';
 import type { SipDestination } from '../src/contracts/sip';
 import type { Logger } from '../src/logging/logger';
 import { startGenesysSimulatorFor } from './genesys-simulator/starter';
+import { startPexipSimulatorFor } from './pexip-simulator/starter';
 
 /**
  * The vendor simulators `npm start` runs when no real endpoint is configured. Each returns the
@@ -29,6 +30,7 @@ export type SimulatorStarter = (
 const SIMULATORS: SimulatorStarter[] = [
   // first: the Pexip simulator's dial-out needs its sipDestination
   startGenesysSimulatorFor,
+  startPexipSimulatorFor,
 ];
 
 export async function startSimulators(config: MaxConfConfig, logger: Logger): Promise<StartedSimulator> {

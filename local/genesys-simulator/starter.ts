@@ -39,6 +39,8 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
       headers: { 'content-type': 'application/json', [GENESYS_EVENTS_KEY_HEADER]: config.genesys.eventsApiKey },
       body: JSON.stringify(envelope),
     });
+    // a 5xx (MaxConf restarting) is retried by the delivery, as EventBridge retries; a 4xx is final
+    if (res.status >= 500) throw new Error(`MaxConf answered ${res.status}`);
     if (res.status !== 202) log.warn({ status: res.status, topic: envelope['detail-type'] }, 'MaxConf did not accept a Genesys envelope');
   });
   mkdirSync(config.dataDir, { recursive: true });

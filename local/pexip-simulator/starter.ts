@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MaxConfConfig } from '../../src/config';
+import type { Logger } from '../../src/logging/logger';
+import type { StartedSimulator } from '../simulators';
+import { startPexipSimulator, type PexipSimulator } from './index';
+
+/** Where `npm start` leaves the simulator's address for local tools (`npm run demo`). */
+export const PEXIP_SIMULATOR_FILE = 'pexip-simulator.json';
+
+/**
+ * Pexip takes ~90 s to push a new room to its conference nodes. Locally a few seconds keep the
+ * rule visible (a room made on demand is not joinable at once) without making the first demo wait.
+ */
+export const LOCAL_PROPAGATION_DELAY_MS = 3000;
+
+export interface StartedPexipSimulator extends StartedSimulator {
+  simulator: PexipSimulator;
+}
+
+/**
+ * `npm start` without `PEXIP_MANAGEMENT_URL`: the simulator as management and conference node,
+ * its event sink pointed at MaxConf's own `/public/event_sink`, its SIP dial-out handed to the
+ * simulator started before it that takes SIP calls (Genesys). Undefined when a real Pexip is set.
+ */
+export async function startPexipSimulatorFor(
+  config: MaxConfConfig,
+  logger: Logger,
+  earlier: readonly StartedSimulator[],
+): Promise<StartedPexipSimulator | undefined> {
+  if (config.pexip.managementUrl) return undefined;
+  const log = logger.child({ component: 'pexip-simulator' });
+  // a fresh management password per run: nothing but this process and MaxConf ever needs it
+  const basic = { username: 'maxconf', password: randomBytes(18).toString('base64url') };
+  const sipDestination = earlier.find((s) => s.sipDestination)?.sipDestination;
+  const simulator = await startPexipSimulator({
+    host: '127.0.0.1',
+    basic,
+    propagationDelayMs: LOCAL_PROPAGATION_DELAY_MS,
+    logger: log,
+    ...(sipDestination ? { sipDestination } : {}),
+  });
+  simulator.setEventSink(`http://127.0.0.1:${config.port}/public/event_sink`, config.pexip.eventSink);
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, PEXIP_SIMULATOR_FILE);
+  writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });
+  log.info({ url: simulator.url }, 'Pexip simulator listening');
+  return {
+    env: {
+      PEXIP_MANAGEMENT_URL: simulator.url,
+      PEXIP_USERNAME: basic.username,
+      PEXIP_PASSWORD: basic.password,
+      PEXIP_CONFERENCE_HOST: new URL(simulator.url).host,
+    },
+    simulator,
+    async stop() {
+      rmSync(file, { force: true });
+      await simulator.stop();
+    },
+  };
+}
