@@ -1,11 +1,12 @@
 import type { ActivityHandler, EntityHandler, OrchestrationHandler } from 'durable-functions';
 import type { MaxConfConfig } from './config';
 import type { Logger } from './logging/logger';
-import { healthHandler } from './http/health';
+import { healthHandler, type DependencyProbe } from './http/health';
 import { createPexipClient, type PexipClient } from './adapters/pexip';
 import { sessionRegistrations } from './session/registrations';
 import { pexipRegistrations } from './adapters/pexip/registrations';
-import { genesysRegistrations } from './adapters/genesys/registrations';
+import { createGenesysFromConfig, genesysRegistrations } from './adapters/genesys/registrations';
+import type { GenesysConversations } from './adapters/genesys/conversations';
 import type { ApiHandler } from './http/types';
 
 /**
@@ -76,11 +77,44 @@ export interface AppServices {
   now(): Date;
   /** the one Pexip client, made on first use (an app without Pexip settings still registers) */
   pexip(): PexipClient;
+  /** MaxConf's own Genesys client, made on first use; undefined without Genesys credentials */
+  genesys(): GenesysConversations | undefined;
 }
 
 export function createAppServices(config: MaxConfConfig, logger: Logger, now: () => Date = () => new Date()): AppServices {
   let pexip: PexipClient | undefined;
-  return { config, logger, now, pexip: () => (pexip ??= createPexipClient(config, logger)) };
+  let genesys: { client: GenesysConversations | undefined } | undefined;
+  return {
+    config,
+    logger,
+    now,
+    pexip: () => (pexip ??= createPexipClient(config, logger)),
+    genesys: () => (genesys ??= { client: createGenesysFromConfig(config, logger, now) }).client,
+  };
+}
+
+/** Readiness of each vendor this deployment is configured for, for GET /health. */
+function dependencyProbes(services: AppServices): DependencyProbe[] {
+  const probes: DependencyProbe[] = [];
+  if (services.config.pexip.managementUrl) {
+    probes.push({
+      name: 'pexip',
+      check: async () => {
+        await services.pexip().rooms.listRooms({ limit: 1 });
+        return { ready: true };
+      },
+    });
+  }
+  if (services.config.genesys.credentials) {
+    probes.push({
+      name: 'genesys',
+      check: async () => {
+        await services.genesys()?.checkReady();
+        return { ready: true };
+      },
+    });
+  }
+  return probes;
 }
 
 export function buildRegistrations(services: AppServices): Registration[] {
@@ -91,7 +125,7 @@ export function buildRegistrations(services: AppServices): Registration[] {
       route: 'health',
       methods: ['GET'],
       durableClient: false,
-      handler: healthHandler({ now: services.now, probes: [] }),
+      handler: healthHandler({ now: services.now, probes: dependencyProbes(services) }),
     },
     ...pexipRegistrations(services),
     ...genesysRegistrations(services),

@@ -9,6 +9,16 @@ export interface DependencyProbe {
 export interface HealthDeps {
   now(): Date;
   probes: DependencyProbe[];
+  /** a probe slower than this counts as not ready (its clients retry; /health must not wait on them) */
+  probeTimeoutMs?: number;
+}
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -21,7 +31,7 @@ export function healthHandler(deps: HealthDeps): ApiHandler {
     const results = await Promise.all(
       deps.probes.map(async (probe) => {
         try {
-          return { name: probe.name, ...(await probe.check()) };
+          return { name: probe.name, ...(await within(deps.probeTimeoutMs ?? 3000, probe.check())) };
         } catch (error) {
           return { name: probe.name, ready: false, detail: error instanceof Error ? error.message : String(error) };
         }

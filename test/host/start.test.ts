@@ -9,7 +9,7 @@ const START = join(ROOT, 'dist', 'local', 'start.js');
 describe('npm start (dist/local/start.js)', () => {
   beforeAll(() => ensureBuilt([START]), 120_000);
 
-  it('serves GET /health on the configured port, then stops cleanly on SIGTERM', async () => {
+  it('serves GET /health on the configured port with both simulators ready, then stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const env = { ...process.env, PORT: String(port), MAXCONF_DATA_DIR: mkdtempSync(join(tmpdir(), 'maxconf-start-')), LOG_LEVEL: 'warn', MAXCONF_ENV: 'local' };
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', START], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,8 +28,11 @@ describe('npm start (dist/local/start.js)', () => {
       });
       expect(line).toContain(`http://127.0.0.1:${port}`);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
-      expect(response.status).toBeLessThan(600);
-      expect(((await response.json()) as { status: string }).status).toBe('alive');
+      const body = (await response.json()) as { status: string; dependencies: Record<string, { ready: boolean }> };
+      expect(body.status).toBe('alive');
+      // both simulators started and MaxConf's production clients reach them
+      expect(body.dependencies).toEqual({ pexip: { ready: true }, genesys: { ready: true } });
+      expect(response.status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }

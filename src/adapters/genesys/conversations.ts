@@ -51,6 +51,8 @@ export interface GenesysConversations {
   disconnectCustomer(conversationId: string): Promise<DisconnectOutcome>;
   /** a participant attribute of the customer leg (e.g. what the inbound flow recorded) */
   customerAttribute(conversationId: string, name: string): Promise<string | undefined>;
+  /** one uncached Platform API call: the login works and the session queue exists (for /health) */
+  checkReady(): Promise<void>;
 }
 
 export interface ConversationsOptions {
@@ -220,7 +222,14 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
     return conversation?.participants?.find((p) => p.purpose === 'customer')?.attributes?.[name];
   }
 
-  return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer, customerAttribute };
+  async function checkReady(): Promise<void> {
+    const listing = bodyOf<Models.QueueEntityListing>(
+      await client.call('getRoutingQueues', () => routing.getRoutingQueues({ name: options.queueName, pageSize: 25, pageNumber: 1 })),
+    );
+    if (!listing.entities?.some((q) => q.name === options.queueName)) throw new Error(`queue ${options.queueName} not found`);
+  }
+
+  return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer, customerAttribute, checkReady };
 }
 
 function participantEnded(p: Models.Participant): boolean {

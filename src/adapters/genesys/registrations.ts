@@ -19,6 +19,8 @@ import {
 } from '../servicebus/envelopeQueue';
 import { isPoisonMessageError } from '../servicebus/poison';
 import type { RequestContext } from '../../http/types';
+import type { MaxConfConfig } from '../../config';
+import type { Logger } from '../../logging/logger';
 import { createServiceClient } from './client';
 import { createGenesysConversations, type GenesysConversations } from './conversations';
 import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage } from './ingest';
@@ -44,6 +46,15 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= { value: make() }).value;
 }
 
+/** MaxConf's own Genesys client from config; undefined when no org is configured. */
+export function createGenesysFromConfig(config: MaxConfConfig, logger: Logger, now: () => Date): GenesysConversations | undefined {
+  const g = config.genesys;
+  if (!g.credentials) return undefined;
+  const log = logger.child({ component: 'genesys' });
+  const client = createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: log });
+  return createGenesysConversations({ client, logger: log, now, queueName: g.queueName });
+}
+
 /**
  * Every Genesys function: the queue consumer of EventBridge envelopes, `POST /genesys/events`,
  * the conversation index entity and the activities the session calls.
@@ -53,12 +64,7 @@ export function genesysRegistrations(services: AppServices, wiring: GenesysWirin
   const g = config.genesys;
   const log = logger.child({ component: 'genesys' });
 
-  const conversations = once<GenesysConversations | undefined>(() => {
-    if (wiring.conversations) return wiring.conversations;
-    if (!g.credentials) return undefined;
-    const client = createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: log });
-    return createGenesysConversations({ client, logger: log, now: services.now, queueName: g.queueName });
-  });
+  const conversations = (): GenesysConversations | undefined => wiring.conversations ?? services.genesys();
 
   const consumer = (context: RequestContext) => {
     if (!context.durable) throw new Error('Genesys event ingestion needs a durable client binding');
