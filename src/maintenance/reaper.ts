@@ -2,6 +2,7 @@ import { isOwnedRoom, isPersistentRoomName, type PexipConference, type PexipRoom
 import type { SessionEventPublisher } from '../contracts';
 import type { DurableControl } from '../http/types';
 import type { Logger } from '../logging/logger';
+import { poolRoomNamesOf, type RoomPoolState } from '../../entities/roomPool';
 
 /**
  * The backstop that replaces v1's 10-minute garbage collector: every VMR this deployment owns
@@ -11,11 +12,11 @@ import type { Logger } from '../logging/logger';
 export interface ReaperDeps {
   rooms: Pick<PexipRooms, 'listOwnedRooms' | 'deleteRoom'>;
   roomPrefix: string;
-  /** names of rooms the warm pool holds (ready or being made): owned, sessionless, and not orphans */
-  poolRoomNames(durable: DurableControl): Promise<Set<string>>;
+  /** the warm pool: its rooms (ready, being made, broken) are owned and sessionless but not orphans */
+  readRoomPool(durable: DurableControl): Promise<RoomPoolState | undefined>;
   publisher(durable: DurableControl): SessionEventPublisher;
   sessionLifetimeMs: number;
-  /** a room younger than this may be between claim and session start */
+  /** a room made or claimed less than this ago may be between claim and session start */
   orphanGraceMs: number;
   logger: Logger;
   now(): Date;
@@ -42,7 +43,10 @@ export async function reap(deps: ReaperDeps, durable: DurableControl): Promise<R
   const log = deps.logger.child({ component: 'reaper' });
   const now = deps.now().getTime();
   const report: ReaperReport = { ownedRooms: 0, deletedOrphans: 0, deletedAfterSession: 0, endedPastLifetime: 0, terminatedStuck: 0, failures: 0 };
-  const pool = await deps.poolRoomNames(durable);
+  const poolState = await deps.readRoomPool(durable);
+  const pool = poolRoomNamesOf(poolState);
+  // a pool room was made long before its claim: the claim is when it stopped being the pool's
+  const claimedAt = new Map((poolState?.claimed ?? []).map((c) => [c.name, Date.parse(c.claimedAt)]));
   const rooms = (await deps.rooms.listOwnedRooms()).filter((r) => isOwnedRoom(r, deps.roomPrefix) && !isPersistentRoomName(r.name));
   report.ownedRooms = rooms.length;
 
@@ -51,8 +55,8 @@ export async function reap(deps: ReaperDeps, durable: DurableControl): Promise<R
     try {
       const status = await durable.getStatus(room.name);
       if (!status) {
-        const born = createdAt(room);
-        if (born !== undefined && now - born < deps.orphanGraceMs) continue;
+        const sinceKnown = [createdAt(room), claimedAt.get(room.name)].filter((t): t is number => t !== undefined && !Number.isNaN(t));
+        if (sinceKnown.length && now - Math.max(...sinceKnown) < deps.orphanGraceMs) continue;
         await deps.rooms.deleteRoom(room.name);
         report.deletedOrphans += 1;
         log.info({ roomName: room.name }, 'deleted an owned room with no session');

@@ -2,7 +2,7 @@ import type { ActivityHandler } from 'durable-functions';
 import { dialQueueActivity, teardownSessionActivity } from '../../activities/callSession';
 import { CONVERSATION_INDEX, type ConversationIndexState } from '../../entities/conversationIndex';
 import { CALL_SESSION, callSession, SESSION_ACTIVITIES } from '../../orchestrators/callSession';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../orchestrators/claimRoomClient';
+import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from '../../orchestrators/claimRoomClient';
 import { verifierFromConfig } from '../adapters/auth';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
 import { sessionSettings } from '../domain/session';
@@ -112,7 +112,7 @@ export function sessionRegistrations(services: AppServices, extraRoutes: Documen
           {
             rooms,
             roomPrefix: config.pexip.roomPrefix,
-            poolRoomNames,
+            readRoomPool,
             publisher: durableSessionEventPublisher,
             sessionLifetimeMs: config.deadlines.sessionLifetimeSeconds * 1000,
             orphanGraceMs: ORPHAN_GRACE_MS,
