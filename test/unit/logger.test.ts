@@ -31,6 +31,19 @@ describe('createLogger', () => {
     expect(JSON.stringify(lines[0])).not.toMatch(/Jane Citizen|dc-1/);
   });
 
+  it('redacts the events API key, refresh tokens, cookies and the SIP headers that carry the UUI', () => {
+    const { logger, lines } = capture();
+    logger.warn(
+      {
+        headers: { 'x-api-key': 'evkey-1', cookie: 'sid=cookie-1' },
+        oauth: { refresh_token: 'rt-1' },
+        dial: { custom_sip_headers: { 'User-to-User': '04fa;encoding=hex' } },
+      },
+      'request failed',
+    );
+    expect(JSON.stringify(lines[0])).not.toMatch(/evkey-1|cookie-1|rt-1|04fa/);
+  });
+
   it('keeps child context so each line names its session', () => {
     const { logger, lines } = capture();
     logger.child({ sessionId: 'mc-7f3a' }).info('dialing');
