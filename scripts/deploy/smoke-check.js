@@ -3,14 +3,14 @@
 /**
  * Smoke check of one slot, straight at its own host name (not through APIM):
  *   1. GET /health answers 200 {"status":"alive",...} (retried while the slot warms up);
- *   2. the authenticated no-op (default GET /sessions?limit=1) answers 401 without a token, so the
+ *   2. the authenticated no-op (default GET /sessions?pageSize=1) answers 401 without a token, so the
  *      slot really checks tokens, and the expected status (default 200) with one.
  * The token is the deploy identity's, from `az account get-access-token --resource <audience>`
  * (the identity needs the support role on the MaxConf API app registration, docs/deploy.md).
  *
  * Usage:
  *   node scripts/deploy/smoke-check.js --base-url https://<app>-staging.azurewebsites.net
- *        [--audience api://...] [--token-env VAR] [--auth-path /sessions?limit=1] [--expect 200]
+ *        [--audience api://...] [--token-env VAR] [--auth-path /sessions?pageSize=1] [--expect 200]
  *        [--health-only] [--attempts 20] [--interval 15]
  * Exit: 0 healthy; 1 not.
  */
@@ -18,7 +18,7 @@
 const { execFileSync } = require('node:child_process');
 
 function parseArgs(argv) {
-  const args = { authPath: '/sessions?limit=1', expect: 200, attempts: 20, interval: 15, healthOnly: false };
+  const args = { authPath: '/sessions?pageSize=1', expect: 200, attempts: 20, interval: 15, healthOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const take = () => {
