@@ -2,7 +2,7 @@ import type { ActivityHandler } from 'durable-functions';
 import { dialQueueActivity, teardownSessionActivity } from '../../activities/callSession';
 import { CONVERSATION_INDEX, type ConversationIndexState } from '../../entities/conversationIndex';
 import { CALL_SESSION, callSession, SESSION_ACTIVITIES } from '../../orchestrators/callSession';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from '../../orchestrators/claimRoomClient';
+import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from './roomPoolClient';
 import { verifierFromConfig } from '../adapters/auth';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
 import { sessionSettings } from '../domain/session';

@@ -9,7 +9,7 @@ import {
 } from '../../activities/pexipRoom';
 import { applyPoolOperation, emptyPool, roomPoolEntity, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../../entities/roomPool';
 import { CLAIM_ROOM, claimRoomOrchestrator, type ClaimRoomOutput } from '../../orchestrators/claimRoom';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../orchestrators/claimRoomClient';
+import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../src/session/roomPoolClient';
 import { CLEAR_ROOM_POOL, clearRoomPoolOrchestrator, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, refillRoomPoolOrchestrator } from '../../orchestrators/refillRoomPool';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
 import { createPexipClient, type PexipClient } from '../../src/adapters/pexip';

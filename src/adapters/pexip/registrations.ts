@@ -10,7 +10,7 @@ import {
 import { ROOM_POOL_ENTITY, roomPoolEntity } from '../../../entities/roomPool';
 import { PEXIP_SINK_STATE_ENTITY, pexipSinkStateEntity } from '../../../entities/roomPoolSinkState';
 import { CLAIM_ROOM, claimRoomOrchestrator } from '../../../orchestrators/claimRoom';
-import { ensureRoomPoolRefill } from '../../../orchestrators/claimRoomClient';
+import { ensureRoomPoolRefill } from '../../session/roomPoolClient';
 import { CLEAR_ROOM_POOL, clearRoomPoolOrchestrator, REFILL_ROOM_POOL, refillRoomPoolOrchestrator } from '../../../orchestrators/refillRoomPool';
 import { durableSessionEventPublisher } from '../durable/sessionEventPublisher';
 import { eventSinkHandler } from '../../http/eventSink';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DurableControl } from '../src/http/types';
-import { poolRoomNamesOf, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../entities/roomPool';
-import { CLAIM_ROOM, type ClaimRoomInput, type ClaimRoomOutput } from './claimRoom';
-import { CLEAR_ROOM_POOL, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, type ClearPoolOutput } from './refillRoomPool';
+import type { DurableControl } from '../http/types';
+import { poolRoomNamesOf, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../../entities/roomPool';
+import { CLAIM_ROOM, type ClaimRoomInput, type ClaimRoomOutput } from '../../orchestrators/claimRoom';
+import { CLEAR_ROOM_POOL, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, type ClearPoolOutput } from '../../orchestrators/refillRoomPool';
 
 /**
  * What HTTP handlers call: they only have a durable client, so each helper starts an
