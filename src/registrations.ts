@@ -2,6 +2,7 @@ import type { ActivityHandler, EntityHandler, OrchestrationHandler } from 'durab
 import type { MaxConfConfig } from './config';
 import type { Logger } from './logging/logger';
 import { healthHandler, type DependencyProbe } from './http/health';
+import { withErrorBoundary } from './http/errorBoundary';
 import { createPexipClient, type PexipClient } from './adapters/pexip';
 import { sessionRegistrations } from './session/registrations';
 import { pexipRegistrations } from './adapters/pexip/registrations';
@@ -118,7 +119,7 @@ function dependencyProbes(services: AppServices): DependencyProbe[] {
 }
 
 export function buildRegistrations(services: AppServices): Registration[] {
-  return [
+  const registrations: Registration[] = [
     {
       kind: 'http',
       name: 'health',
@@ -131,4 +132,5 @@ export function buildRegistrations(services: AppServices): Registration[] {
     ...genesysRegistrations(services),
     ...sessionRegistrations(services),
   ];
+  return registrations.map((r) => (r.kind === 'http' ? { ...r, handler: withErrorBoundary(r.route, r.handler, services.logger) } : r));
 }
