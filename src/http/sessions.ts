@@ -76,7 +76,11 @@ export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
     const durable = durableOf(context);
     const to = q.to ? new Date(q.to) : deps.now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_LOOKBACK_MS);
-    if (from > to) return problem(400, 'invalid-input', 'The request is invalid', 'query field "from": must not be after "to"');
+    if (from > to) {
+      return problem(400, 'invalid-input', 'The request is invalid', 'query field "from": must not be after "to"', {
+        'invalid-params': [{ name: 'from', reason: 'must not be after "to"' }],
+      });
+    }
 
     let roomName = q.roomName;
     if (q.conversationId && !roomName) {

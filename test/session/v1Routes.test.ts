@@ -261,8 +261,7 @@ describe('v1 room routes and support routes, end to end', () => {
       ];
       for (const [query, field] of cases) expectProblem(await call('GET', `/sessions?${query}`, { token: stack.support }), 400, field);
       const reversed = await call('GET', `/sessions?from=${iso(t)}&to=${iso(t - 3600_000)}`, { token: stack.support });
-      expectProblem(reversed, 400);
-      expect(reversed.body.detail).toContain('from');
+      expectProblem(reversed, 400, 'from');
     });
 
     it('pages newest first: page and pageSize, with the total on every page', async () => {
