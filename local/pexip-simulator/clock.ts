@@ -1,56 +1,8 @@
-/**
- * The simulator's time. Pexip's rules run on minutes (90 s config propagation, 60 s after the last
- * host, token expiry); tests pass a ManualClock and advance it instead of waiting.
- */
-export interface SimClock {
-  now(): number;
-  setTimer(ms: number, fn: () => void): { cancel(): void };
-}
+import { manualClockAt, type ManualClock } from '../simClock';
 
-export function realClock(): SimClock {
-  return {
-    now: () => Date.now(),
-    setTimer(ms, fn) {
-      const handle = setTimeout(fn, ms);
-      handle.unref?.();
-      return { cancel: () => clearTimeout(handle) };
-    },
-  };
-}
+export { realClock, type ManualClock, type SimClock } from '../simClock';
 
-export interface ManualClock extends SimClock {
-  /** Moves time forward, firing due timers in time order. */
-  advance(ms: number): void;
-  set(epochMs: number): void;
-}
-
+/** A manual clock for the Pexip simulator's tests; it starts on a Monday, 09:00 Pacific. */
 export function manualClock(startMs = Date.UTC(2026, 0, 5, 17, 0, 0)): ManualClock {
-  let current = startMs;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: ManualClock = {
-    now: () => current,
-    setTimer(ms, fn) {
-      const id = nextId++;
-      timers.set(id, { at: current + Math.max(0, ms), fn });
-      return { cancel: () => void timers.delete(id) };
-    },
-    advance(ms) {
-      const target = current + ms;
-      for (;;) {
-        let dueId: number | undefined;
-        let due: { at: number; fn: () => void } | undefined;
-        for (const [id, t] of timers) if (t.at <= target && (!due || t.at < due.at)) [dueId, due] = [id, t];
-        if (!due || dueId === undefined) break;
-        timers.delete(dueId);
-        current = Math.max(current, due.at);
-        due.fn();
-      }
-      current = target;
-    },
-    set(epochMs) {
-      clock.advance(Math.max(0, epochMs - current));
-    },
-  };
-  return clock;
+  return manualClockAt(startMs);
 }
