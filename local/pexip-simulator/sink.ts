@@ -41,6 +41,8 @@ interface NodeQueue {
   seq: number;
   pending: SinkEnvelope[];
   running: boolean;
+  /** how many of `pending` (from the front) are being posted now: a reorder must not touch them */
+  sending: number;
 }
 
 export class EventSinkPoster {
@@ -77,7 +79,7 @@ export class EventSinkPoster {
     if (!this.target || this.stopped) return;
     let q = this.queues.get(node);
     if (!q) {
-      q = { seq: 0, pending: [], running: false };
+      q = { seq: 0, pending: [], running: false, sending: 0 };
       this.queues.set(node, q);
     }
     q.seq += 1;
@@ -85,7 +87,7 @@ export class EventSinkPoster {
     if (this.random() < (this.faults.drop ?? 0)) return;
     q.pending.push(envelope);
     if (this.random() < (this.faults.duplicate ?? 0)) q.pending.push(envelope);
-    if (q.pending.length >= 2 && this.random() < (this.faults.reorder ?? 0)) {
+    if (q.pending.length - q.sending >= 2 && this.random() < (this.faults.reorder ?? 0)) {
       const last = q.pending.length - 1;
       [q.pending[last - 1], q.pending[last]] = [q.pending[last]!, q.pending[last - 1]!];
     }
@@ -110,6 +112,7 @@ export class EventSinkPoster {
         : batch[0];
       let status: number;
       let reply: unknown;
+      q.sending = batch.length;
       try {
         const response = await fetch(target.url, {
           method: 'POST',
@@ -130,6 +133,7 @@ export class EventSinkPoster {
       } catch {
         status = 0;
       }
+      q.sending = 0;
       if (status >= 200 && status < 300) {
         q.pending.splice(0, batch.length);
         this.delivered.push({ envelope: target.bulk ? batch : batch[0]!, status, reply });

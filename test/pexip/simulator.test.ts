@@ -8,24 +8,59 @@ import { silentLogger, testConfig } from './helpers';
 
 const OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=setup:actpass\r\n';
 
-/** A plain receiver that keeps every envelope it is sent (bulk batches flattened). */
-async function captureSink(): Promise<{ url: string; envelopes: SinkEnvelope[]; bodies: unknown[]; server: Server }> {
+/**
+ * A plain receiver that keeps every envelope it is sent (bulk batches flattened) and when it got
+ * it (`performance.now()`); `hold()` keeps its answers back until `release()`, so a post stays in flight.
+ */
+async function captureSink(): Promise<{ url: string; envelopes: SinkEnvelope[]; arrivedAt: number[]; bodies: unknown[]; server: Server; hold(): void; release(): void }> {
   const envelopes: SinkEnvelope[] = [];
+  const arrivedAt: number[] = [];
   const bodies: unknown[] = [];
+  const held: (() => void)[] = [];
+  let holding = false;
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
+      const at = performance.now();
       const body = JSON.parse(text) as SinkEnvelope & { data: unknown };
       bodies.push(body);
-      if (body.event === 'eventsink_bulk') envelopes.push(...(body.data as SinkEnvelope[]));
-      else envelopes.push(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      const got = body.event === 'eventsink_bulk' ? (body.data as SinkEnvelope[]) : [body];
+      envelopes.push(...got);
+      arrivedAt.push(...got.map(() => at));
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (holding) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sink`, envelopes, bodies, server };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sink`,
+    envelopes,
+    arrivedAt,
+    bodies,
+    server,
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
+    },
+  };
 }
+
+/** Polls (real time) until `check()` holds. */
+async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Node timers count from the event loop's cached time, so they can fire a hair early by performance.now(). */
+const TIMER_SLACK_MS = 5;
 
 describe('Pexip simulator rules', () => {
   let clock: ManualClock;
@@ -42,9 +77,9 @@ describe('Pexip simulator rules', () => {
     },
   };
 
-  async function start(options: { propagationDelayMs?: number; nodes?: string[]; bulk?: boolean } = {}) {
+  async function start(options: { propagationDelayMs?: number; nodes?: string[]; bulk?: boolean; random?: () => number } = {}) {
     clock = manualClock();
-    sim = await startPexipSimulator({ basic: { username: 'admin', password: 'pw' }, clock, sipDestination: destination, propagationDelayMs: options.propagationDelayMs ?? 0, ...(options.nodes ? { nodes: options.nodes } : {}) });
+    sim = await startPexipSimulator({ basic: { username: 'admin', password: 'pw' }, clock, sipDestination: destination, propagationDelayMs: options.propagationDelayMs ?? 0, ...(options.nodes ? { nodes: options.nodes } : {}), ...(options.random ? { random: options.random } : {}) });
     sink = await captureSink();
     sim.setEventSink(sink.url, { username: 'u', password: 'p' }, { bulk: options.bulk ?? false });
     client = createPexipClient(testConfig({ PEXIP_MANAGEMENT_URL: sim.url, PEXIP_USERNAME: 'admin', PEXIP_PASSWORD: 'pw' }), silentLogger);
@@ -183,6 +218,79 @@ describe('Pexip simulator rules', () => {
     sim.setFaults({ sink: { drop: 1 } });
     await client.calls.disconnectConference('mctest-f');
     expect(await events()).toHaveLength(6);
+  });
+
+  it('sink fault knob: reorder delivers events of a node out of emission order, each exactly once; off keeps the order', async () => {
+    // every draw of the simulator's random is 0.5: a probability of 1 always fires, 0 never
+    await start({ random: () => 0.5 });
+    await client.rooms.createRoom({ name: 'mctest-o', guestPin: '1234', hostPin: '987654' });
+    await sim.flushEvents();
+    sim.setFaults({ sink: { reorder: 1 } });
+    // the host's join raises conference_started, participant_connected, conference_updated together
+    await joinAs('mctest-o', '987654');
+    const burst = await events();
+    const emitted = [2, 3, 4];
+    expect(burst.map((e) => e.seq)).not.toEqual(emitted);
+    expect(burst.map((e) => e.seq).sort((a, b) => a - b)).toEqual(emitted);
+
+    // an event raised while the previous one is still being posted: neither is lost nor doubled
+    const guests = [];
+    for (let i = 0; i < 2; i++) {
+      guests.push(await joinAs('mctest-o', '1234'));
+      await sim.flushEvents();
+    }
+    sink.hold();
+    const before = sink.envelopes.length;
+    sim.dropParticipant(guests[0]!.participant_uuid);
+    await until(() => sink.envelopes.length > before); // its post is in flight, unanswered
+    sim.dropParticipant(guests[1]!.participant_uuid);
+    sink.release();
+    const leaves = (await events()).filter((e) => e.event === 'participant_disconnected');
+    expect(leaves.map((e) => (e.data as { uuid: string }).uuid)).toEqual(guests.map((g) => g.participant_uuid));
+    const all = await events();
+    expect(new Set(all.map((e) => e.seq)).size).toBe(all.length);
+
+    sim.setFaults({ sink: { reorder: 0 } });
+    const start2 = sink.envelopes.length;
+    await client.rooms.createRoom({ name: 'mctest-o2', guestPin: '1234', hostPin: '987654' });
+    await joinAs('mctest-o2', '987654');
+    await sim.flushEvents();
+    const ordered = sink.envelopes.slice(start2);
+    expect(ordered.map((e) => e.event)).toEqual(['conference_started', 'participant_connected', 'conference_updated']);
+    expect(ordered.map((e) => e.seq)).toEqual([...ordered.map((e) => e.seq)].sort((a, b) => a - b));
+  });
+
+  it('sink fault knob: delayMs holds every post at least that long (real time, not the simulator clock)', async () => {
+    await start();
+    await client.rooms.createRoom({ name: 'mctest-d', guestPin: '1234', hostPin: '987654' });
+    const host = await joinAs('mctest-d', '987654');
+    const guest = await joinAs('mctest-d', '1234');
+    await sim.flushEvents();
+    const delayMs = 150;
+    sim.setFaults({ sink: { delayMs } });
+    const before = sink.envelopes.length;
+    const emittedAt = performance.now();
+    // raised synchronously: the guest leaves, then the host, which ends the conference (3 events)
+    sim.dropParticipant(guest.participant_uuid);
+    sim.dropParticipant(host.participant_uuid);
+    await sim.flushEvents();
+    const arrived = sink.envelopes.slice(before);
+    expect(arrived.map((e) => e.event)).toEqual(['participant_disconnected', 'participant_disconnected', 'conference_ended']);
+    // one node's queue posts one at a time, each after its own delay
+    sink.arrivedAt.slice(before).forEach((at, i) => expect(at - emittedAt).toBeGreaterThanOrEqual((i + 1) * delayMs - TIMER_SLACK_MS));
+  });
+
+  it('latency knob: every API answer takes at least latencyMs', async () => {
+    await start();
+    const latencyMs = 150;
+    sim.setFaults({ latencyMs });
+    let t0 = performance.now();
+    const res = await fetch(`${sim.url}/api/admin/configuration/v1/conference/`, { headers: { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` } });
+    expect(res.status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(latencyMs - TIMER_SLACK_MS);
+    t0 = performance.now();
+    await client.rooms.createRoom({ name: 'mctest-l', guestPin: '1234', hostPin: '987654' });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(latencyMs - TIMER_SLACK_MS);
   });
 
   it('error-rate knob answers 503 on the chosen endpoint family only', async () => {
