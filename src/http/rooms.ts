@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BearerVerifier } from '../adapters/auth';
+import { ROLES, type BearerVerifier } from '../adapters/auth';
 import { isOwnedRoom, isPersistentRoomName, type PexipConference, type PexipRooms } from '../adapters/pexip';
 import type { SessionEventPublisher } from '../contracts';
 import type { SessionSettings } from '../domain/session';
@@ -65,8 +65,13 @@ export const GetRoomQuery = z.object({ constrained_attributes: Constrained });
 export const UpdateRoomBody = z.object({ tag: z.url({ protocol: /^https$/ }).max(250) }).strict();
 export const BulkCreateQuery = z.object({ count: z.coerce.number().int().min(1).max(100) });
 
+/**
+ * IDIM's routes need the IDIM app role: without it any app of the tenant that can get a token for
+ * MaxConf's audience could make or delete rooms. Entra adds the role to IDIM's client-credentials
+ * token once it is assigned (docs/deploy.md), so IDIM's own requests do not change.
+ */
 async function authorize(deps: RoomsDeps, request: ApiRequest): Promise<ApiResponse | undefined> {
-  const result = await deps.verifier.verify(request.header('authorization'));
+  const result = await deps.verifier.verify(request.header('authorization'), ROLES.idim);
   if (result.ok) return undefined;
   return problem(result.status, result.status === 401 ? 'unauthorized' : 'forbidden', result.reason);
 }

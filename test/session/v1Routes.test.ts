@@ -206,6 +206,23 @@ describe('v1 room routes and support routes, end to end', () => {
     expect(pexipRoom(room.name)!.tag).toBe(tagBefore);
   });
 
+  it('every v1 room route refuses a valid token without the IDIM role (403), e.g. a support token, and changes nothing', async () => {
+    stack = await startStack();
+    const room = await stack.createRoom();
+    const before = pexipNames();
+    const opts = { token: stack.support };
+    expectProblem(await call('POST', `/room/create?uuiData=${encodeUui('idtest', 'vcsupport1')}`, opts), 403);
+    expectProblem(await call('GET', `/room/${room.name}`, opts), 403);
+    expectProblem(await call('PATCH', `/room/${room.name}`, { ...opts, body: JSON.stringify({ tag: tagFor('support') }) }), 403);
+    expectProblem(await call('DELETE', `/room/${room.name}`, opts), 403);
+    expectProblem(await call('GET', '/room', opts), 403);
+    expectProblem(await call('POST', '/room/bulk?count=5', opts), 403);
+    expectProblem(await call('DELETE', '/room', opts), 403);
+    await stack.settle();
+    expect(pexipNames()).toEqual(before);
+    expect(await phase(room.name)).toBe('waiting_for_citizen');
+  });
+
   describe('GET /sessions', () => {
     it('filters by phase and by outcome; summaries leave out the timeline and list only call sessions', async () => {
       stack = await startStack();
