@@ -81,6 +81,8 @@ type SharedConfig = {
   pexipManagementUrl: string
   pexipConferenceHost: string
   pexipSystemLocation: string
+  @description('false where the conference nodes refuse custom SIP headers on dial-out (the UUI header)')
+  pexipDialUuiHeader: bool
   pexipOauthClientId: string
   pexipEventSinkUsername: string
   genesysRegion: string

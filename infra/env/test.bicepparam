@@ -45,6 +45,8 @@ param shared = {
   pexipManagementUrl: 'https://management.test.vc.maxconf.ca'
   pexipConferenceHost: 'conference.test.vc.maxconf.ca'
   pexipSystemLocation: readEnvironmentVariable('MAXCONF_DEPLOY_PEXIP_SYSTEM_LOCATION')
+  // Pexip's dial command documents custom_sip_headers; turn off if this deployment's nodes refuse it
+  pexipDialUuiHeader: true
   pexipOauthClientId: readEnvironmentVariable('MAXCONF_DEPLOY_PEXIP_OAUTH_CLIENT_ID')
   pexipEventSinkUsername: readEnvironmentVariable('MAXCONF_DEPLOY_PEXIP_EVENT_SINK_USERNAME')
   genesysRegion: 'cac1.pure.cloud'

@@ -53,6 +53,7 @@ var commonSettings = {
   PEXIP_OAUTH_PRIVATE_KEY: kv.pexipOauthPrivateKey
   PEXIP_CONFERENCE_HOST: shared.pexipConferenceHost
   PEXIP_SYSTEM_LOCATION: shared.pexipSystemLocation
+  PEXIP_DIAL_UUI_HEADER: shared.pexipDialUuiHeader ? 'true' : 'false'
   PEXIP_EVENT_SINK_USERNAME: shared.pexipEventSinkUsername
   PEXIP_EVENT_SINK_PASSWORD: kv.pexipEventSinkPassword
   GENESYS_REGION: shared.genesysRegion

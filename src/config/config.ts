@@ -22,6 +22,8 @@ export interface MaxConfConfig {
     auth: PexipAuth | undefined;
     conferenceHost: string | undefined;
     systemLocation: string | undefined;
+    /** whether the dial-out carries the UUI as a `User-to-User` header (nodes without custom SIP headers: false) */
+    dialUuiHeader: boolean;
     roomPrefix: string;
     eventSink: { username: string; password: string };
   };
@@ -80,6 +82,7 @@ const envSchema = z.object({
   PEXIP_OAUTH_PRIVATE_KEY: text,
   PEXIP_CONFERENCE_HOST: text,
   PEXIP_SYSTEM_LOCATION: text,
+  PEXIP_DIAL_UUI_HEADER: z.preprocess(blankIsUnset, z.enum(['true', 'false'], "'true' or 'false'").default('true')),
   PEXIP_EVENT_SINK_USERNAME: text,
   PEXIP_EVENT_SINK_PASSWORD: text,
   ROOM_POOL_SIZE: nonNegativeInt,
@@ -237,6 +240,7 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
       auth,
       conferenceHost: e.PEXIP_CONFERENCE_HOST ?? profile.pexipConferenceHost,
       systemLocation: e.PEXIP_SYSTEM_LOCATION ?? profile.pexipSystemLocation,
+      dialUuiHeader: e.PEXIP_DIAL_UUI_HEADER === 'true',
       roomPrefix: e.MAXCONF_ROOM_PREFIX ?? profile.roomPrefix,
       eventSink: { username: e.PEXIP_EVENT_SINK_USERNAME ?? 'pexip', password: sinkPassword },
     },

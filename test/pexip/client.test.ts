@@ -84,6 +84,28 @@ describe('Pexip production client against the simulator', () => {
     sim.setSipDestination(undefined);
   });
 
+  it('leaves the User-to-User header out where the node takes no custom SIP headers (PEXIP_DIAL_UUI_HEADER=false)', async () => {
+    const invites: import('../../src/contracts/sip').SipInvite[] = [];
+    sim.setSipDestination({
+      async invite(invite) {
+        invites.push(invite);
+        return { answered: true, dialogue: { hangUp: () => undefined } };
+      },
+    });
+    const plain = createPexipClient(
+      testConfig({ PEXIP_MANAGEMENT_URL: sim.url, PEXIP_USERNAME: 'admin', PEXIP_PASSWORD: 'pw-basic', PEXIP_DIAL_UUI_HEADER: 'false' }),
+      silentLogger,
+    );
+    await plain.rooms.createRoom({ name: 'mctest-nouui', guestPin: '1234', hostPin: '987654' });
+    await plain.calls.dialOut({ roomName: 'mctest-nouui', uui: '6964264d54497a4e;encoding=hex' });
+    await new Promise((r) => setImmediate(r));
+    expect(invites).toHaveLength(1);
+    expect(invites[0]).toMatchObject({ fromDisplayName: 'mctest-nouui' });
+    expect(invites[0]!.userToUser).toBeUndefined();
+    await plain.calls.disconnectConference('mctest-nouui');
+    sim.setSipDestination(undefined);
+  });
+
   it('refuses a UUI that could inject SIP headers', async () => {
     await expect(client.calls.dialOut({ roomName: 'mctest-dial', uui: 'ab\r\nX-Evil: 1' })).rejects.toMatchObject({ code: 'bad_request' });
   });

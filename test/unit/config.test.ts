@@ -92,6 +92,7 @@ describe('configuration', () => {
     ['MAXCONF_ROOM_PREFIX', 'test_', 'MAXCONF_ROOM_PREFIX'],
     ['GENESYS_SIP_URI', 'queue@host', 'GENESYS_SIP_URI'],
     ['REAPER_SCHEDULE', '*/5 * * * *', 'REAPER_SCHEDULE'],
+    ['PEXIP_DIAL_UUI_HEADER', 'yes', 'PEXIP_DIAL_UUI_HEADER'],
   ])('rejects a bad %s', (name, value, named) => {
     expect(errorOf(() => parseConfig({ [name]: value }, devSecrets))).toContain(named);
   });

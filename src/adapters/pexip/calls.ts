@@ -16,6 +16,8 @@ export interface CallSettings {
   /** the Genesys SIP address Pexip dials */
   destination: string;
   systemLocation: string | undefined;
+  /** false for conference nodes that refuse custom SIP headers: the room name alone correlates the call */
+  uuiHeader: boolean;
 }
 
 /** Calls in running conferences: dial-out, disconnects, live participants. */
@@ -47,7 +49,7 @@ export function pexipCalls(http: PexipHttp, settings: () => CallSettings, logger
 
   return {
     async dialOut({ roomName, uui }) {
-      const { destination, systemLocation } = settings();
+      const { destination, systemLocation, uuiHeader } = settings();
       if (uui !== undefined && !UUI_PATTERN.test(uui)) throw new PexipError('bad_request', 'UUI has characters a SIP header cannot carry', false);
       const body: Record<string, unknown> = {
         conference_alias: roomName,
@@ -61,7 +63,7 @@ export function pexipCalls(http: PexipHttp, settings: () => CallSettings, logger
         keep_conference_alive: 'keep_conference_alive',
         streaming: false,
         ...(systemLocation ? { system_location: systemLocation } : {}),
-        ...(uui ? { custom_sip_headers: `User-to-User: ${uui}` } : {}),
+        ...(uui && uuiHeader ? { custom_sip_headers: `User-to-User: ${uui}` } : {}),
       };
       const reply = await http({ method: 'POST', path: `${COMMAND}/participant/dial/`, data: body, idempotent: false, operation: 'dial out' });
       if (reply.status !== 200 && reply.status !== 201 && reply.status !== 202) {

@@ -33,7 +33,7 @@ export function createPexipClient(config: MaxConfConfig, logger: Logger, tuning:
       () => {
         const destination = config.genesys.sipUri;
         if (!destination) throw new PexipError('not_configured', 'GENESYS_SIP_URI is not set; nothing to dial', false);
-        return { destination, systemLocation: config.pexip.systemLocation };
+        return { destination, systemLocation: config.pexip.systemLocation, uuiHeader: config.pexip.dialUuiHeader };
       },
       logger,
     ),
