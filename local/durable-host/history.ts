@@ -1,3 +1,5 @@
+import { REDACTED_FIELDS } from '../../src/logging/logger';
+
 /**
  * History events in the Durable Task Framework's JSON shape (DTFx `History/*.cs`), which is what
  * durable-functions replays. Field names and numeric event types must match exactly: the library
@@ -60,13 +62,32 @@ export function completionSeq(e: HistoryEvent): number | undefined {
 }
 
 /** One line per event, for people: `#3  12:00:01.000Z  TaskCompleted  id=-1 taskScheduledId=2 result=…`. */
+const REDACTED = new Set(REDACTED_FIELDS);
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REDACTED.has(k) ? '[redacted]' : redactValue(v)]));
+  }
+  return value;
+}
+
+/** Inputs and results are JSON text that can hold PINs and UUIs: a dump shows them as the logs would. */
+function redactJsonText(text: string): string {
+  try {
+    return JSON.stringify(redactValue(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
 export function formatHistory(events: readonly HistoryEvent[]): string {
   return events
     .map((e, i) => {
       const { EventType: type, EventId: id, IsPlayed: played, Timestamp: at, ...rest } = e;
       const details = Object.entries(rest)
         .filter(([, v]) => v !== undefined && v !== null && v !== '')
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? truncate(v) : truncate(JSON.stringify(v))}`)
+        .map(([k, v]) => `${k}=${truncate(typeof v === 'string' ? redactJsonText(v) : JSON.stringify(redactValue(v)))}`)
         .join(' ');
       return `#${String(i).padEnd(3)} ${at}  ${EventType[type].padEnd(34)} id=${id}${played ? ' played' : ''} ${details}`.trimEnd();
     })

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { EventType, formatHistory, type HistoryEvent } from '../../local/durable-host/history';
 import { createLogger } from '../../src/logging/logger';
 import { ensureBuilt, ROOT } from './builtHost';
 import { startFixtureHost, webhooks } from './support';
@@ -44,5 +45,24 @@ describe('local durable host: transition log lines and the history dump', () => 
     const missing = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', HISTORY_CLI, 'no-such-instance', '--data-dir', dataDir], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("no instance 'no-such-instance'");
+  });
+});
+
+describe('the history dump', () => {
+  it('shows activity inputs and results without the PINs and UUIs they carry', () => {
+    const text = formatHistory([
+      { EventType: EventType.TaskScheduled, EventId: 0, IsPlayed: true, Timestamp: '2026-12-01T08:00:00.000Z', Name: 'pexipTagRoom', Input: JSON.stringify({ name: 'mc-1', uuiData: '6964;encoding=hex' }) },
+      {
+        EventType: EventType.TaskCompleted,
+        EventId: -1,
+        IsPlayed: true,
+        Timestamp: '2026-12-01T08:00:01.000Z',
+        TaskScheduledId: 0,
+        Result: JSON.stringify({ room: { name: 'mc-1', pin: '918273', guest_pin: '4821', aliases: [{ alias: 'mc-1' }] } }),
+      },
+    ] as HistoryEvent[]);
+    expect(text).not.toMatch(/918273|4821|6964;encoding=hex/);
+    expect(text).toContain('"name":"mc-1"');
+    expect(text).toContain('"guest_pin":"[redacted]"');
   });
 });
