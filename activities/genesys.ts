@@ -22,6 +22,10 @@ export interface GenesysQueueStatusResult {
   estimatedWaitSeconds?: number;
   position?: number;
   waiting?: boolean;
+  /** an agent is connected (its Genesys event may not have come) */
+  answeredBy?: string;
+  /** the customer leg has ended */
+  customerEnded?: boolean;
   unavailable?: true;
 }
 
@@ -67,6 +71,8 @@ export function genesysQueueStatusActivity(deps: GenesysActivityDeps): (input: u
       const result: GenesysQueueStatusResult = { waiting: status.waiting };
       if (status.estimatedWaitSeconds !== undefined) result.estimatedWaitSeconds = status.estimatedWaitSeconds;
       if (status.position !== undefined) result.position = status.position;
+      if (status.answeredBy) result.answeredBy = status.answeredBy;
+      if (status.customerEnded) result.customerEnded = true;
       return result;
     } catch (error) {
       const e = error instanceof GenesysApiError ? { status: error.status, code: error.code } : { message: String(error) };

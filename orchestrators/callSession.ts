@@ -1,6 +1,12 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { GENESYS_ACTIVITIES, type GenesysDisconnectInput, type GenesysQueueStatusResult } from '../activities/genesys';
+import {
+  GENESYS_ACTIVITIES,
+  type GenesysDisconnectInput,
+  type GenesysFindConversationInput,
+  type GenesysFindConversationResult,
+  type GenesysQueueStatusResult,
+} from '../activities/genesys';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
 import { viewOf } from '../src/domain/sessionView';
 import {
@@ -21,6 +27,7 @@ export const SESSION_ACTIVITIES = {
   /** activities/genesys.ts */
   genesysQueueStatus: GENESYS_ACTIVITIES.queueStatus,
   genesysDisconnect: GENESYS_ACTIVITIES.disconnect,
+  genesysFindConversation: GENESYS_ACTIVITIES.findConversation,
 } as const;
 
 export interface CallSessionInput {
@@ -89,14 +96,32 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
           break;
         }
         case 'refresh_queue_status': {
+          if (!command.conversationId) {
+            // no Genesys event named the conversation yet: look it up by the room (the caller name)
+            const found = (yield context.df.callActivity(SESSION_ACTIVITIES.genesysFindConversation, {
+              roomName: input.roomName,
+              uui: input.uui,
+            } satisfies GenesysFindConversationInput)) as GenesysFindConversationResult;
+            if (found.found) {
+              yield* step({
+                kind: 'queue_status',
+                conversationId: found.conversationId,
+                ...(found.state === 'connected' && found.agentUserId ? { answeredBy: found.agentUserId } : {}),
+                ...(found.state === 'ended' ? { customerEnded: true } : {}),
+              });
+            }
+            break;
+          }
           const status = (yield context.df.callActivity(SESSION_ACTIVITIES.genesysQueueStatus, {
             conversationId: command.conversationId,
           })) as GenesysQueueStatusResult;
           // an unavailable estimate leaves the last one shown; the next refresh tries again
           if (!status.unavailable) {
-            const known: { estimatedWaitSeconds?: number; position?: number } = {};
+            const known: { estimatedWaitSeconds?: number; position?: number; answeredBy?: string; customerEnded?: boolean } = {};
             if (status.estimatedWaitSeconds !== undefined) known.estimatedWaitSeconds = status.estimatedWaitSeconds;
             if (status.position !== undefined) known.position = status.position;
+            if (status.answeredBy) known.answeredBy = status.answeredBy;
+            if (status.customerEnded) known.customerEnded = true;
             yield* step({ kind: 'queue_status', ...known });
           }
           break;

@@ -88,7 +88,8 @@ export interface SessionState {
 export type Command =
   /** `replaceParticipantId`: an earlier attempt's leg that never connected, to hang up first */
   | { type: 'dial_queue'; attempt: number; replaceParticipantId?: string }
-  | { type: 'refresh_queue_status'; conversationId: string }
+  /** without a conversation id (its Genesys events have not come) the conversation is looked up by the room */
+  | { type: 'refresh_queue_status'; conversationId?: string }
   | { type: 'teardown'; outcome: Outcome; disconnectConversationId?: string };
 
 export type MachineInput =
@@ -97,7 +98,17 @@ export type MachineInput =
   | { kind: 'deadline' }
   | { kind: 'dial_result'; attempt: number; ok: true; participantId: string }
   | { kind: 'dial_result'; attempt: number; ok: false; reason: string }
-  | { kind: 'queue_status'; estimatedWaitSeconds?: number; position?: number }
+  | {
+      kind: 'queue_status';
+      estimatedWaitSeconds?: number;
+      position?: number;
+      /** the session's Genesys conversation, when the poll had to look it up */
+      conversationId?: string;
+      /** Genesys REST shows an agent connected: the answer's event may be lost or late */
+      answeredBy?: string;
+      /** Genesys REST shows the customer leg ended */
+      customerEnded?: boolean;
+    }
   | { kind: 'teardown_done'; ok: boolean; detail?: string };
 
 export interface Decision {
@@ -155,7 +166,7 @@ export function nextDeadline(state: SessionState): string | undefined {
       candidates.push(state.dial.attemptDeadline);
       break;
     case 'queued':
-      candidates.push(state.queueDeadline, state.conversationId ? state.nextQueueRefreshAt : undefined);
+      candidates.push(state.queueDeadline, state.nextQueueRefreshAt);
       break;
     case 'in_call':
       candidates.push(state.callDeadline);
@@ -228,9 +239,7 @@ class Machine {
       case 'dial_result':
         return this.onDialResult(input);
       case 'queue_status':
-        if (this.s.stage !== 'queued') return;
-        this.s.queueInfo = { at: this.at, estimatedWaitSeconds: input.estimatedWaitSeconds, position: input.position };
-        return;
+        return this.onQueueStatus(input);
       case 'teardown_done':
         if (this.s.stage !== 'ending') return;
         this.s.stage = 'ended';
@@ -238,6 +247,29 @@ class Machine {
         this.note('result', 'teardown', input.ok ? 'done' : `left to the reaper: ${input.detail ?? 'failed'}`);
         return;
     }
+  }
+
+  /**
+   * The queue poll is also the backstop for Genesys events that never come (EventBridge drops or
+   * delays some): what REST shows is fed in as the event it stands for, under the same eventId
+   * ingestion gives it, so the real event arriving later is a duplicate.
+   */
+  private onQueueStatus(input: Extract<MachineInput, { kind: 'queue_status' }>) {
+    const s = this.s;
+    if (s.stage !== 'queued') return;
+    s.conversationId ??= input.conversationId;
+    if (!s.conversationId) return;
+    const conversationId = s.conversationId;
+    const from = { roomName: s.roomName, at: this.at, source: 'genesys' as const, conversationId };
+    if (input.answeredBy) {
+      this.note('result', 'refresh_queue_status', 'an agent answered without its Genesys event');
+      return this.onEvent({ ...from, type: 'agent_connected', eventId: `genesys:${conversationId}:agent_connected:${input.answeredBy}`, agentUserId: input.answeredBy });
+    }
+    if (input.customerEnded) {
+      this.note('result', 'refresh_queue_status', 'the Genesys call ended without its event');
+      return this.onEvent({ ...from, type: 'customer_ended', eventId: `genesys:${conversationId}:customer_ended` });
+    }
+    s.queueInfo = { at: this.at, estimatedWaitSeconds: input.estimatedWaitSeconds, position: input.position };
   }
 
   private onEvent(event: SessionEvent) {
@@ -355,6 +387,8 @@ class Machine {
     const s = this.s;
     s.stage = 'queued';
     s.queueDeadline = iso(this.now + s.settings.queueWaitMs);
+    // a backstop poll: the Genesys `queued` event, when it comes, moves it to now
+    s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
     s.dial.inFlight = false;
     delete s.dial.attemptDeadline;
     delete s.dial.nextAttemptAt;
@@ -434,9 +468,9 @@ class Machine {
             this.note('deadline', 'queue wait');
             return this.end('queue_timeout', false);
           }
-          if (s.conversationId && due(s.nextQueueRefreshAt)) {
+          if (due(s.nextQueueRefreshAt)) {
             s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
-            this.command({ type: 'refresh_queue_status', conversationId: s.conversationId });
+            this.command(s.conversationId ? { type: 'refresh_queue_status', conversationId: s.conversationId } : { type: 'refresh_queue_status' });
           }
           return;
         case 'in_call':

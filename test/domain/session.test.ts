@@ -222,3 +222,57 @@ describe('call session: edge paths', () => {
     expect(phaseOf(d.state)).toBe('in_call');
   });
 });
+
+describe('call session: Genesys events that never come', () => {
+  /** the SIP leg is up, but no Genesys event has named the conversation */
+  function queuedWithoutEvents(): Driver {
+    const d = new Driver();
+    d.event({ type: 'citizen_joined' });
+    d.dialPlaced();
+    d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
+    expect(phaseOf(d.state)).toBe('queued');
+    return d;
+  }
+
+  it('looks the conversation up by the room after one refresh period, then polls it', () => {
+    const d = queuedWithoutEvents();
+    expect(d.advance(29_999)).toEqual([]);
+    expect(d.advance(1)).toEqual([{ type: 'refresh_queue_status' }]);
+    d.input({ kind: 'queue_status', conversationId: 'c-9', estimatedWaitSeconds: 40, position: 1 });
+    expect(d.state.conversationId).toBe('c-9');
+    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 40 });
+    expect(d.advance(30_000)).toEqual([{ type: 'refresh_queue_status', conversationId: 'c-9' }]);
+  });
+
+  it('puts the session in the call when the poll shows an agent, and the late Genesys event is a duplicate', () => {
+    const d = queuedWithoutEvents();
+    d.advance(30_000);
+    d.input({ kind: 'queue_status', conversationId: 'c-9', answeredBy: 'u-3' });
+    expect(phaseOf(d.state)).toBe('in_call');
+    expect(d.state.agentUserId).toBe('u-3');
+    expect(d.state.timeline.map((t) => t.detail)).toContain('an agent answered without its Genesys event');
+    // the event ingestion would have raised, arriving late, under the id it always has
+    const late = d.input({
+      kind: 'event',
+      event: { type: 'agent_connected', source: 'genesys', roomName: 'mc-room1', at: new Date(d.now).toISOString(), conversationId: 'c-9', agentUserId: 'u-3', eventId: 'genesys:c-9:agent_connected:u-3' },
+    });
+    expect(late).toEqual([]);
+    expect(d.state.timeline.at(-1)).toMatchObject({ kind: 'ignored', what: 'agent_connected' });
+    // no more polling once in the call, and the call is not cut at the queue deadline
+    expect(d.advance(50 * 60_000).filter((c) => c.type === 'refresh_queue_status' || c.type === 'teardown')).toEqual([]);
+    expect(phaseOf(d.state)).toBe('in_call');
+  });
+
+  it('ends the session as abandoned when the poll shows the queued caller gone', () => {
+    const d = toQueued();
+    d.input({ kind: 'queue_status', customerEnded: true });
+    expectEnded(d, 'abandoned');
+  });
+
+  it('a poll that finds nothing changes nothing and tries again', () => {
+    const d = queuedWithoutEvents();
+    d.advance(30_000);
+    expect(d.advance(30_000)).toEqual([{ type: 'refresh_queue_status' }]);
+    expect(phaseOf(d.state)).toBe('queued');
+  });
+});

@@ -31,13 +31,17 @@ describe('Genesys activities against the simulator', () => {
     return { caller, conversationId: found.conversationId };
   }
 
-  it('genesysQueueStatus: wait and position while queued; not waiting once answered; unavailable on outage', async () => {
-    await call('mclocal-first');
+  it('genesysQueueStatus: wait and position while queued; who answered once answered; unavailable on outage', async () => {
+    const first = await call('mclocal-first');
     const { conversationId } = await call('mclocal-second');
     const status = genesysQueueStatusActivity(deps);
     await expect(status({ conversationId })).resolves.toMatchObject({ waiting: true, position: 2, estimatedWaitSeconds: expect.any(Number) });
     expect(sim.control.answer(conversationId)).toBe(true);
-    await expect(status({ conversationId })).resolves.toEqual({ waiting: false });
+    const agentId = (sim.control.conversation(conversationId)!.participants as { purpose: string; userId?: string }[]).find((p) => p.purpose === 'agent')!.userId;
+    await expect(status({ conversationId })).resolves.toEqual({ waiting: false, answeredBy: agentId });
+    // the caller who gave up while waiting: the poll reports the call over
+    expect(sim.control.customerHangUp(first.conversationId)).toBe(true);
+    await expect(status({ conversationId: first.conversationId })).resolves.toEqual({ waiting: false, customerEnded: true });
     sim.control.setFaults({ errorRate: { conversations: 1 } });
     await expect(status({ conversationId })).resolves.toEqual({ unavailable: true });
     await expect(status({})).rejects.toThrow(/invalid input/);

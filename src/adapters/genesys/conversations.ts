@@ -28,6 +28,10 @@ export interface QueueStatus {
   estimatedWaitSeconds: number | undefined;
   /** 1 = next to be offered; see docs/genesys.md for how it is derived */
   position: number | undefined;
+  /** the user id of an agent connected to the call, if any */
+  answeredBy?: string;
+  /** the customer leg has ended */
+  customerEnded?: boolean;
 }
 
 export type DisconnectOutcome = 'disconnected' | 'already_ended' | 'not_found';
@@ -188,10 +192,17 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
   async function queueStatus(conversationId: string): Promise<QueueStatus | undefined> {
     const conversation = await getConversation(conversationId);
     if (!conversation) return undefined;
-    const acd = conversation.participants?.find((p) => p.purpose === 'acd' && !p.endTime && p.queueId);
-    if (!acd?.queueId) {
-      const anyQueue = conversation.participants?.find((p) => p.purpose === 'acd')?.queueId;
-      return { conversationId, queueId: anyQueue, waiting: false, estimatedWaitSeconds: undefined, position: undefined };
+    const participants = conversation.participants ?? [];
+    const customer = participants.find((p) => p.purpose === 'customer');
+    const agent = participants.find((p) => p.purpose === 'agent' && p.userId && !participantEnded(p) && connectedNow(p));
+    const settled = {
+      ...(agent?.userId ? { answeredBy: agent.userId } : {}),
+      ...(customer && participantEnded(customer) ? { customerEnded: true } : {}),
+    };
+    const acd = participants.find((p) => p.purpose === 'acd' && !p.endTime && p.queueId);
+    if (!acd?.queueId || settled.answeredBy || settled.customerEnded) {
+      const anyQueue = participants.find((p) => p.purpose === 'acd')?.queueId;
+      return { conversationId, queueId: anyQueue, waiting: false, estimatedWaitSeconds: undefined, position: undefined, ...settled };
     }
     const [estimatedWaitSeconds, position] = await Promise.all([
       estimatedWait(acd.queueId, conversationId),
@@ -230,6 +241,11 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
   }
 
   return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer, customerAttribute, checkReady };
+}
+
+/** An agent leg counts once its call is connected: an offered (alerting) call may still go unanswered. */
+function connectedNow(p: Models.Participant): boolean {
+  return (p.calls ?? []).some((c) => String(c.state ?? '').toLowerCase() === 'connected');
 }
 
 function participantEnded(p: Models.Participant): boolean {
@@ -283,7 +299,7 @@ function describe(conversation: Models.Conversation, session: SessionIdentity): 
   if (!matchedBy) return undefined;
   const acds = participants.filter((p) => p.purpose === 'acd');
   const activeAcd = acds.find((p) => !p.endTime);
-  const agent = participants.find((p) => p.purpose === 'agent' && !p.endTime && p.userId);
+  const agent = participants.find((p) => p.purpose === 'agent' && !participantEnded(p) && p.userId && connectedNow(p));
   const ivr = participants.find((p) => p.purpose === 'ivr' && !p.endTime);
   const state: SessionConversation['state'] = participantEnded(customer)
     ? 'ended'
