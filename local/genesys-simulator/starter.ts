@@ -24,9 +24,10 @@ export interface StartedGenesysSimulator {
  */
 export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Logger): Promise<StartedGenesysSimulator | undefined> {
   if (config.genesys.credentials) return undefined;
+  // the simulator adds its own component name; the sink's warnings below use the same one
   const log = logger.child({ component: 'genesys-simulator' });
   const simulator = await startGenesysSimulator({
-    logger: log,
+    logger,
     queueName: config.genesys.queueName,
     agents: 2,
     answerDelayMs: 5000,
