@@ -11,7 +11,11 @@ export interface HealthDeps {
   probes: DependencyProbe[];
   /** a probe slower than this counts as not ready (its clients retry; /health must not wait on them) */
   probeTimeoutMs?: number;
+  /** probe answers are reused this long, so frequent health checks do not spend vendor rate limits */
+  cacheMs?: number;
 }
+
+type ProbeResult = { name: string; ready: boolean; detail?: string };
 
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -27,8 +31,10 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  * dependency turns the HTTP status to 503 so load balancers notice.
  */
 export function healthHandler(deps: HealthDeps): ApiHandler {
-  return async () => {
-    const results = await Promise.all(
+  const cacheMs = deps.cacheMs ?? 10_000;
+  let last: { at: number; results: Promise<ProbeResult[]> } | undefined;
+  const probeAll = (): Promise<ProbeResult[]> =>
+    Promise.all(
       deps.probes.map(async (probe) => {
         try {
           return { name: probe.name, ...(await within(deps.probeTimeoutMs ?? 3000, probe.check())) };
@@ -37,6 +43,11 @@ export function healthHandler(deps: HealthDeps): ApiHandler {
         }
       }),
     );
+  return async () => {
+    const now = deps.now().getTime();
+    // concurrent checks share one round of probes too
+    if (!last || now - last.at >= cacheMs || now < last.at) last = { at: now, results: probeAll() };
+    const results = await last.results;
     const ready = results.every((r) => r.ready);
     return {
       status: ready ? 200 : 503,

@@ -31,6 +31,25 @@ describe('GET /health', () => {
     expect(res.body.dependencies.pexip).toEqual({ ready: true });
   });
 
+  it('probes at most once per 10 s however often it is asked, and shows a recovery after that', async () => {
+    let clock = Date.parse('2026-12-01T08:00:00Z');
+    let calls = 0;
+    let up = false;
+    const handler = healthHandler({
+      now: () => new Date(clock),
+      probes: [probe('genesys', async () => (calls++, up ? { ready: true } : Promise.reject(new Error('down'))))],
+    });
+    const ask = async () => ((await handler(request, undefined as never)) as { status: number }).status;
+    expect(await Promise.all([ask(), ask(), ask()])).toEqual([503, 503, 503]);
+    up = true;
+    clock += 9_999;
+    expect(await ask()).toBe(503);
+    expect(calls).toBe(1);
+    clock += 1;
+    expect(await ask()).toBe(200);
+    expect(calls).toBe(2);
+  });
+
   it('does not wait on a dependency that does not answer', async () => {
     const res = await health([probe('pexip', () => new Promise(() => undefined))], 50);
     expect(res.status).toBe(503);
