@@ -1,3 +1,4 @@
+import { EventType } from '../../local/durable-host';
 import type { TestHost } from '../support/localHost';
 import { startFixtureHost, webhooks, type Status } from './support';
 
@@ -38,6 +39,27 @@ describe('local durable host: the durable client from an HTTP handler', () => {
     expect((await api.call('GET', 'instances/client-1')).status).toBe(404);
     // getStatus of an unknown instance throws inside the handler: the function answers 500
     expect((await op('status', 'client-1')).status).toBe(500);
+  });
+
+  it('runs the orchestration scenarios end to end through the client alone: chain, event beating a timer, timer beating an event, early events in order', async () => {
+    const status = async (id: string) => (await op('status', id)).body as Status;
+    await op('start', 'dc-chain', { name: 'chain', input: ['x', 'y'] });
+    await op('start', 'dc-approved', { name: 'raceEvent', input: { timeoutMs: 600_000 } });
+    await op('start', 'dc-timeout', { name: 'raceEvent', input: { timeoutMs: 600_000 } });
+    // raised before the instance waits for them: kept, and delivered in order
+    await op('start', 'dc-early', { name: 'twoEvents' });
+    await op('raise', 'dc-early', { event: 'step', data: 'first' });
+    await op('raise', 'dc-early', { event: 'step', data: 'second' });
+    await host.idle();
+    await op('raise', 'dc-approved', { event: 'approve', data: 'agent-1' });
+    await host.idle();
+    await host.advance(600_000);
+    expect(await status('dc-chain')).toMatchObject({ runtimeStatus: 'Completed', output: 'X Y' });
+    expect(await status('dc-approved')).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'approved', by: 'agent-1' } });
+    expect(await status('dc-timeout')).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'timed_out' } });
+    expect(await status('dc-early')).toMatchObject({ runtimeStatus: 'Completed', output: ['first', 'second'] });
+    // the approved race cancelled its timer: the advance past it added nothing to its history
+    expect(host.history('dc-approved').some((e) => e.EventType === EventType.TimerFired)).toBe(false);
   });
 
   it('signals an entity and reads its state through the client', async () => {
