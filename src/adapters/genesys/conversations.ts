@@ -85,21 +85,23 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
   // Queue ids never change for a name within a process's life; cached per adapter instance.
   const queues = new Map<string, Promise<QueueRef>>();
 
+  /** One uncached search; `name` is a prefix/wildcard search on Genesys's side, so only an exact match counts. */
+  async function lookupQueue(name: string): Promise<QueueRef> {
+    for (let page = 1; page <= SEARCH_MAX_PAGES; page++) {
+      const listing = bodyOf<Models.QueueEntityListing>(
+        await client.call('getRoutingQueues', () => routing.getRoutingQueues({ name, pageSize: 25, pageNumber: page })),
+      );
+      const exact = listing.entities?.find((q) => q.name === name && q.id);
+      if (exact?.id) return { id: exact.id, name };
+      if (!listing.pageCount || page >= listing.pageCount) break;
+    }
+    throw new GenesysApiError('getRoutingQueues', 404, 'queue.not.found', `no queue named exactly ${name}`);
+  }
+
   function resolveQueue(name: string): Promise<QueueRef> {
     let found = queues.get(name);
     if (!found) {
-      found = (async () => {
-        // `name` is a prefix/wildcard search on Genesys's side; only an exact match counts.
-        for (let page = 1; page <= SEARCH_MAX_PAGES; page++) {
-          const listing = bodyOf<Models.QueueEntityListing>(
-            await client.call('getRoutingQueues', () => routing.getRoutingQueues({ name, pageSize: 25, pageNumber: page })),
-          );
-          const exact = listing.entities?.find((q) => q.name === name && q.id);
-          if (exact?.id) return { id: exact.id, name };
-          if (!listing.pageCount || page >= listing.pageCount) break;
-        }
-        throw new GenesysApiError('getRoutingQueues', 404, 'queue.not.found', `no queue named exactly ${name}`);
-      })();
+      found = lookupQueue(name);
       queues.set(name, found);
       found.catch(() => queues.delete(name));
     }
@@ -234,10 +236,7 @@ export function createGenesysConversations(options: ConversationsOptions): Genes
   }
 
   async function checkReady(): Promise<void> {
-    const listing = bodyOf<Models.QueueEntityListing>(
-      await client.call('getRoutingQueues', () => routing.getRoutingQueues({ name: options.queueName, pageSize: 25, pageNumber: 1 })),
-    );
-    if (!listing.entities?.some((q) => q.name === options.queueName)) throw new Error(`queue ${options.queueName} not found`);
+    await lookupQueue(options.queueName);
   }
 
   return { resolveQueue, findSessionConversation, queueStatus, estimatedWait, queuePosition, disconnectCustomer, customerAttribute, checkReady };
