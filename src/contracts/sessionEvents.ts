@@ -139,12 +139,3 @@ export type PublishOutcome =
   | 'unknown_session'
   /** the session has already ended; the event is recorded by the caller and dropped */
   | 'session_finished';
-
-/**
- * The one way adapters hand events to call sessions (the instance id of a callSession is its
- * room name). Implementations answer once the event is durably accepted, never after the
- * orchestration has run.
- */
-export interface SessionEventPublisher {
-  publish(event: SessionEvent): Promise<PublishOutcome>;
-}
