@@ -37,14 +37,6 @@ export interface EntitySpec<S = unknown, Ops extends Record<string, EntityOperat
   readonly operations?: Ops;
 }
 
-export type InputOf<S> = S extends OrchestrationSpec<infer I, unknown> ? I : S extends ActivitySpec<infer I, unknown> ? I : never;
-export type OutputOf<S> = S extends { readonly kind: 'orchestration' | 'activity'; readonly output?: infer O } ? O : never;
-export type StateOf<E> = E extends EntitySpec<infer S, Record<string, EntityOperation>> ? S : never;
-export type OperationsOf<E> = E extends EntitySpec<unknown, infer Ops> ? Ops : never;
-export type OperationName<E> = Extract<keyof OperationsOf<E>, string>;
-export type OperationInput<E, K extends OperationName<E>> = OperationsOf<E>[K]['input'];
-export type OperationOutput<E, K extends OperationName<E>> = OperationsOf<E>[K]['output'];
-
 export function orchestration<I, O>(name: string): OrchestrationSpec<I, O> {
   return { kind: 'orchestration', name };
 }

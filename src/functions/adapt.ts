@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { EntityId, type DurableClient, type DurableOrchestrationStatus, type OrchestrationRuntimeStatus } from 'durable-functions';
+import { EntityId, OrchestrationRuntimeStatus, type DurableClient, type DurableOrchestrationStatus } from 'durable-functions';
 import type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
 import type { ApiRequest, ApiResponse } from '../http/types';
 
@@ -43,7 +43,7 @@ export function durableControl(client: DurableClient): DurableControl {
       const found = await client.getStatusBy({
         ...(filter.createdFrom ? { createdTimeFrom: filter.createdFrom } : {}),
         ...(filter.createdTo ? { createdTimeTo: filter.createdTo } : {}),
-        ...(filter.runtimeStatus ? { runtimeStatus: filter.runtimeStatus as OrchestrationRuntimeStatus[] } : {}),
+        ...(filter.runtimeStatus ? { runtimeStatus: runtimeStatuses(filter.runtimeStatus) } : {}),
       });
       return found.map(toInstanceStatus);
     },
@@ -54,6 +54,11 @@ export function durableControl(client: DurableClient): DurableControl {
       return response.entityExists ? response.entityState : undefined;
     },
   };
+}
+
+/** The SDK's enum members for the port's status names (names it does not know match nothing). */
+function runtimeStatuses(names: string[]): OrchestrationRuntimeStatus[] {
+  return Object.values(OrchestrationRuntimeStatus).filter((status) => names.includes(status));
 }
 
 function toInstanceStatus(s: DurableOrchestrationStatus): InstanceStatus {
