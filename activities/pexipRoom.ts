@@ -4,6 +4,8 @@ import type { Logger } from '../src/logging/logger';
 import { ACTIVITIES, type CreatePoolRoomInput, type DeleteRoomInput, type DeleteRoomResult, type TagRoomInput } from '../src/contracts/durable';
 import type { RoomActivityResult } from '../src/contracts/roomPool';
 
+/** The room pool's Pexip IO (`ACTIVITIES.pexipCreatePoolRoom`, `pexipTagRoom`, `pexipDeleteRoom`; docs/pexip.md). */
+
 export interface PoolActivityDeps {
   /** resolved per call, so an unconfigured Pexip fails the activity, not the app's start */
   rooms: () => Pick<PexipRooms, 'createRoom' | 'updateTag' | 'deleteRoom' | 'getRoomByName'>;

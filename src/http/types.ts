@@ -2,6 +2,8 @@
  * Runtime-agnostic HTTP handlers: a request in, a response out. src/functions adapts them to
  * @azure/functions; nothing here knows which runtime serves it.
  */
+import type { RequestContext } from '../contracts/ports';
+
 export interface ApiRequest {
   method: string;
   url: string;
@@ -21,8 +23,8 @@ export interface ApiResponse {
   body?: unknown;
 }
 
+/** The ports live in src/contracts/ports.ts; re-exported for the handlers, which take them as arguments. */
 export type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
-import type { RequestContext } from '../contracts/ports';
 
 export type ApiHandler = (request: ApiRequest, context: RequestContext) => Promise<ApiResponse>;
 
