@@ -1,12 +1,7 @@
 import type { PexipCalls, PexipRooms } from '../src/adapters/pexip';
 import { isRetryablePexipError } from '../src/adapters/pexip';
 import type { Logger } from '../src/logging/logger';
-import type {
-  DialQueueInput,
-  DialQueueResult,
-  TeardownInput,
-  TeardownResult,
-} from '../orchestrators/callSession';
+import { ACTIVITIES, type DialQueueInput, type DialQueueResult, type TeardownInput, type TeardownResult } from '../src/contracts/durable';
 
 /**
  * The session's Pexip IO, one concern per activity (its Genesys IO is in activities/genesys.ts). Activities run at least once, so each is written to
@@ -15,7 +10,7 @@ import type {
  */
 export interface SessionActivityDeps {
   calls: Pick<PexipCalls, 'dialOut' | 'disconnectParticipant' | 'disconnectConference' | 'listParticipants'>;
-  rooms: Pick<PexipRooms, 'deleteRoom'>;
+  rooms: Pick<PexipRooms, 'deleteRoomById'>;
   logger: Logger;
 }
 
@@ -24,7 +19,7 @@ function message(error: unknown): string {
 }
 
 export function dialQueueActivity(deps: SessionActivityDeps) {
-  const log = deps.logger.child({ activity: 'dialQueue' });
+  const log = deps.logger.child({ activity: ACTIVITIES.dialQueue.name });
   return async (input: DialQueueInput): Promise<DialQueueResult> => {
     try {
       if (input.replaceParticipantId) {
@@ -52,7 +47,7 @@ export function dialQueueActivity(deps: SessionActivityDeps) {
 }
 
 export function teardownSessionActivity(deps: SessionActivityDeps) {
-  const log = deps.logger.child({ activity: 'teardownSession' });
+  const log = deps.logger.child({ activity: ACTIVITIES.teardownSession.name });
   return async (input: TeardownInput): Promise<TeardownResult> => {
     const notes: string[] = [];
     const failures: string[] = [];
@@ -62,7 +57,8 @@ export function teardownSessionActivity(deps: SessionActivityDeps) {
       (result) => notes.push(`conference ${result}`),
       (error: unknown) => failures.push(`conference: ${message(error)}`),
     );
-    await deps.rooms.deleteRoom(input.roomName).then(
+    // by the id the session was started with: no lookup by name
+    await deps.rooms.deleteRoomById(input.roomId, input.roomName).then(
       (result) => notes.push(`room ${result}`),
       (error: unknown) => failures.push(`room: ${message(error)}`),
     );

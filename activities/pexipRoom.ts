@@ -1,45 +1,14 @@
 import type { PexipRooms } from '../src/adapters/pexip';
-import { generatePins, isRetryablePexipError, PexipError, type PexipConference } from '../src/adapters/pexip';
+import { generatePins, isRetryablePexipError, PexipError } from '../src/adapters/pexip';
 import type { Logger } from '../src/logging/logger';
+import { ACTIVITIES, type CreatePoolRoomInput, type DeleteRoomInput, type DeleteRoomResult, type TagRoomInput } from '../src/contracts/durable';
+import type { RoomActivityResult } from '../src/contracts/roomPool';
 
-/** Activity names of the room pool (docs/pexip.md). */
-export const POOL_ACTIVITIES = {
-  createPoolRoom: 'pexipCreatePoolRoom',
-  tagRoom: 'pexipTagRoom',
-  deleteRoom: 'pexipDeleteRoom',
-  listOwnedRooms: 'pexipListOwnedRooms',
-} as const;
-
-export interface CreatePoolRoomInput {
-  name: string;
-  /** set for rooms made on demand for a claim */
-  tag?: string;
-}
-export type RoomActivityResult = { ok: true; room: PexipConference } | { ok: false; retryable: boolean; reason: string };
-
-export interface TagRoomInput {
-  name: string;
-  tag: string;
-}
-
-export interface DeleteRoomInput {
-  name: string;
-}
-export interface DeleteRoomResult {
-  result: 'deleted' | 'already_gone' | 'refused';
-  reason?: string;
-}
-
-export interface OwnedRoomSummary {
-  name: string;
-  id: number;
-  tag: string;
-  creationTime: string | undefined;
-}
+/** The room pool's Pexip IO (`ACTIVITIES.pexipCreatePoolRoom`, `pexipTagRoom`, `pexipDeleteRoom`; docs/pexip.md). */
 
 export interface PoolActivityDeps {
   /** resolved per call, so an unconfigured Pexip fails the activity, not the app's start */
-  rooms: () => Pick<PexipRooms, 'createRoom' | 'updateTag' | 'deleteRoom' | 'listOwnedRooms' | 'getRoomByName'>;
+  rooms: () => Pick<PexipRooms, 'createRoom' | 'updateTag' | 'deleteRoom' | 'getRoomByName'>;
   logger: Logger;
 }
 
@@ -53,7 +22,7 @@ function failure(error: unknown): { ok: false; retryable: boolean; reason: strin
  * PINs included, so the pool never holds two PIN sets for one room.
  */
 export function createPoolRoomActivity(deps: PoolActivityDeps) {
-  const log = deps.logger.child({ activity: POOL_ACTIVITIES.createPoolRoom });
+  const log = deps.logger.child({ activity: ACTIVITIES.pexipCreatePoolRoom.name });
   return async (input: CreatePoolRoomInput): Promise<RoomActivityResult> => {
     try {
       const pins = generatePins();
@@ -70,7 +39,7 @@ export function createPoolRoomActivity(deps: PoolActivityDeps) {
 
 /** Sets a claimed room's tag (IDIM's URL). PINs are left alone: a PIN change takes ~90 s to reach the nodes. */
 export function tagRoomActivity(deps: PoolActivityDeps) {
-  const log = deps.logger.child({ activity: POOL_ACTIVITIES.tagRoom });
+  const log = deps.logger.child({ activity: ACTIVITIES.pexipTagRoom.name });
   return async (input: TagRoomInput): Promise<RoomActivityResult> => {
     try {
       const room = await deps.rooms().updateTag(input.name, input.tag);
@@ -92,15 +61,5 @@ export function deleteRoomActivity(deps: PoolActivityDeps) {
       // retryable: let the orchestration's retry policy repeat it
       throw error;
     }
-  };
-}
-
-/** Every room this deployment owns (no PINs: the list goes into history). */
-export function listOwnedRoomsActivity(deps: PoolActivityDeps) {
-  return async (): Promise<{ rooms: OwnedRoomSummary[] }> => {
-    const rooms = await deps.rooms().listOwnedRooms();
-    return {
-      rooms: rooms.map((r) => ({ name: r.name, id: r.id, tag: r.tag ?? '', creationTime: r.aliases?.[0]?.creation_time ?? (r.creation_time as string | undefined) })),
-    };
   };
 }

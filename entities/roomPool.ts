@@ -1,79 +1,24 @@
-import type { EntityContext, EntityHandler } from 'durable-functions';
+import type { EntityContext } from 'durable-functions';
+import {
+  PoolOperation,
+  type ClaimOutcome,
+  type CreatingRoom,
+  type RefillPlan,
+  type RoomPoolState,
+} from '../src/contracts/roomPool';
 
 /**
- * The warm room pool: one entity instance (`roomPool@default`) holds every pool room this
- * deployment has, in exactly one list. Entity operations run one at a time, so `claim` is atomic:
- * fifty concurrent claims get fifty different rooms. A room's name is recorded here (in
- * `creating`) BEFORE it is created on Pexip, so a crash at any point leaves a name the next refill
- * completes or clears, never a room nothing tracks.
+ * The warm room pool (`ENTITIES.roomPool`; state and operations in src/contracts/roomPool.ts):
+ * one entity instance (`roomPool@default`) holds every pool room this deployment has, in exactly
+ * one list. Entity operations run one at a time, so `claim` is atomic: fifty concurrent claims
+ * get fifty different rooms. A room's name is recorded here (in `creating`) BEFORE it is created
+ * on Pexip, so a crash at any point leaves a name the next refill completes or clears, never a
+ * room nothing tracks.
  */
-export const ROOM_POOL_ENTITY = 'roomPool';
-export const ROOM_POOL_KEY = 'default';
-
-export interface PoolRoom {
-  name: string;
-  id: number;
-  createdAt: string;
-}
-
-export interface CreatingRoom {
-  name: string;
-  since: string;
-  /** `claim`: made on demand for one waiting claim (`claimId`); `pool`: a warm room */
-  purpose: 'pool' | 'claim';
-  claimId?: string;
-}
-
-export interface ClaimedRoom {
-  name: string;
-  id: number;
-  claimId: string;
-  claimedAt: string;
-}
-
-export interface BrokenRoom {
-  name: string;
-  reason: string;
-  since: string;
-}
-
-export interface RoomPoolState {
-  ready: PoolRoom[];
-  creating: CreatingRoom[];
-  claimed: ClaimedRoom[];
-  broken: BrokenRoom[];
-  /** rooms asked for on top of ROOM_POOL_SIZE (v1 bulk create); used up as they are claimed */
-  extra: number;
-}
-
 /** Claimed rooms are the sessions' from then on; the pool remembers the last ones only to answer repeated claims. */
 export const MAX_CLAIMED_REMEMBERED = 500;
 
 export const emptyPool = (): RoomPoolState => ({ ready: [], creating: [], claimed: [], broken: [], extra: 0 });
-
-export type PoolOperation =
-  | { op: 'reserve'; name: string; at: string; purpose: 'pool' | 'claim'; claimId?: string }
-  | { op: 'created'; name: string; id: number; at: string }
-  | { op: 'createFailed'; name: string }
-  | { op: 'abandonClaim'; name: string }
-  | { op: 'claim'; claimId: string; at: string }
-  | { op: 'markBroken'; name: string; reason: string; at: string }
-  | { op: 'removed'; name: string }
-  | { op: 'released'; name: string }
-  | { op: 'grow'; count: number }
-  | { op: 'drain' }
-  | { op: 'plan'; size: number; at: string; staleAfterMs: number }
-  | { op: 'get' };
-
-export interface RefillPlan {
-  /** warm rooms to make now */
-  deficit: number;
-  /** names reserved long ago and never confirmed: a crashed refill; complete them */
-  stale: CreatingRoom[];
-  broken: string[];
-}
-
-export type ClaimOutcome = { room: PoolRoom } | { empty: true };
 
 function known(state: RoomPoolState, name: string): boolean {
   return (
@@ -143,8 +88,6 @@ export function applyPoolOperation(state: RoomPoolState, operation: PoolOperatio
     }
     case 'removed':
       return { state: { ...state, broken: without(state.broken, operation.name), ready: without(state.ready, operation.name) }, result: null };
-    case 'released':
-      return { state: { ...state, claimed: without(state.claimed, operation.name) }, result: null };
     case 'grow':
       return { state: { ...state, extra: state.extra + Math.max(0, Math.min(1000, Math.floor(operation.count))) }, result: null };
     case 'drain':
@@ -166,23 +109,16 @@ export function applyPoolOperation(state: RoomPoolState, operation: PoolOperatio
   }
 }
 
-const OPERATIONS = new Set(['reserve', 'created', 'createFailed', 'abandonClaim', 'claim', 'markBroken', 'removed', 'released', 'grow', 'drain', 'plan', 'get']);
-
-export const roomPoolEntity: EntityHandler<RoomPoolState> = (context: EntityContext<RoomPoolState>) => {
+export function roomPoolEntity(context: EntityContext<RoomPoolState>): void {
   const state = context.df.getState(emptyPool) ?? emptyPool();
   const name = context.df.operationName ?? 'get';
-  if (!OPERATIONS.has(name)) {
-    context.df.return({ error: `unknown operation ${name}` });
+  const input: unknown = context.df.getInput();
+  const operation = PoolOperation.safeParse({ ...(typeof input === 'object' && input !== null ? input : {}), op: name });
+  if (!operation.success) {
+    context.df.return({ error: `unknown operation ${name} or invalid input` });
     return;
   }
-  const input = (context.df.getInput<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
-  const { state: next, result } = applyPoolOperation(state, { ...input, op: name } as PoolOperation);
+  const { state: next, result } = applyPoolOperation(state, operation.data);
   if (next !== state) context.df.setState(next);
   context.df.return(result);
-};
-
-/** Names the pool holds outside sessions (ready, being made, broken): the reaper leaves these alone. */
-export function poolRoomNamesOf(state: RoomPoolState | undefined): Set<string> {
-  if (!state) return new Set();
-  return new Set([...state.ready, ...state.creating, ...state.broken].map((r) => r.name));
 }

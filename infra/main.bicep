@@ -96,7 +96,6 @@ type SharedConfig = {
   authAudience: string
   logLevel: string
   reaperSchedule: string
-  maxActiveSessions: int
   citizenJoinTimeoutSeconds: int
   dialMaxAttempts: int
   dialWindowSeconds: int

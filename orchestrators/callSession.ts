@@ -1,63 +1,10 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import {
-  GENESYS_ACTIVITIES,
-  type GenesysDisconnectInput,
-  type GenesysFindConversationInput,
-  type GenesysFindConversationResult,
-  type GenesysQueueStatusResult,
-} from '../activities/genesys';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { ACTIVITIES, ORCHESTRATIONS, type DialQueueInput, type TeardownInput, type TeardownResult } from '../src/contracts/durable';
+import { callActivity, inputOf } from '../src/contracts/durableCalls';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
-import { viewOf } from '../src/domain/sessionView';
-import {
-  decide,
-  nextDeadline,
-  startSession,
-  type Command,
-  type MachineInput,
-  type SessionSettings,
-} from '../src/domain/session';
-
-export const CALL_SESSION = 'callSession';
-
-/** Activity names the session uses; each is one idempotent IO concern (activities/callSession.ts). */
-export const SESSION_ACTIVITIES = {
-  dialQueue: 'dialQueue',
-  teardownSession: 'teardownSession',
-  /** activities/genesys.ts */
-  genesysQueueStatus: GENESYS_ACTIVITIES.queueStatus,
-  genesysDisconnect: GENESYS_ACTIVITIES.disconnect,
-  genesysFindConversation: GENESYS_ACTIVITIES.findConversation,
-} as const;
-
-export interface CallSessionInput {
-  /** the claimed room; also the instance id */
-  roomName: string;
-  /** Pexip configuration id of the room, so teardown needs no lookup */
-  roomId: number;
-  /** the UUI as IDIM sent it; dialled on as the SIP User-to-User header */
-  uui: string;
-  videoCallId: string;
-  settings: SessionSettings;
-}
-
-export interface DialQueueInput {
-  roomName: string;
-  uui: string;
-  attempt: number;
-  replaceParticipantId?: string;
-}
-export type DialQueueResult = { ok: true; participantId: string } | { ok: false; reason: string };
-
-export interface TeardownInput {
-  roomName: string;
-  roomId: number;
-  outcome: string;
-}
-export interface TeardownResult {
-  ok: boolean;
-  detail?: string;
-}
+import { viewOf, type SessionView } from '../src/domain/sessionView';
+import { decide, nextDeadline, startSession, type Command, type MachineInput } from '../src/domain/session';
 
 const TEARDOWN_RETRY = new df.RetryOptions(5_000, 4);
 TEARDOWN_RETRY.backoffCoefficient = 2;
@@ -67,8 +14,8 @@ TEARDOWN_RETRY.backoffCoefficient = 2;
  * carries out its commands, and waits for whichever comes first, an event or the next deadline.
  * The losing timer is cancelled, so nothing keeps the instance open after it ends.
  */
-export const callSession: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = context.df.getInput<CallSessionInput>();
+export function* callSession(context: OrchestrationContext): Generator<Task, SessionView, unknown> {
+  const input = inputOf(context, ORCHESTRATIONS.callSession);
   const now = () => context.df.currentUtcDateTime;
   let state = startSession(input.roomName, input.settings, now());
   context.df.setCustomStatus(viewOf(state, input.videoCallId));
@@ -87,7 +34,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
         case 'dial_queue': {
           const dial: DialQueueInput = { roomName: input.roomName, uui: input.uui, attempt: command.attempt };
           if (command.replaceParticipantId) dial.replaceParticipantId = command.replaceParticipantId;
-          const result = (yield context.df.callActivity(SESSION_ACTIVITIES.dialQueue, dial)) as DialQueueResult;
+          const result = yield* callActivity(context, ACTIVITIES.dialQueue, dial);
           yield* step(
             result.ok
               ? { kind: 'dial_result', attempt: command.attempt, ok: true, participantId: result.participantId }
@@ -98,10 +45,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
         case 'refresh_queue_status': {
           if (!command.conversationId) {
             // no Genesys event named the conversation yet: look it up by the room (the caller name)
-            const found = (yield context.df.callActivity(SESSION_ACTIVITIES.genesysFindConversation, {
-              roomName: input.roomName,
-              uui: input.uui,
-            } satisfies GenesysFindConversationInput)) as GenesysFindConversationResult;
+            const found = yield* callActivity(context, ACTIVITIES.genesysFindConversation, { roomName: input.roomName, uui: input.uui });
             if (found.found) {
               yield* step({
                 kind: 'queue_status',
@@ -112,9 +56,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
             }
             break;
           }
-          const status = (yield context.df.callActivity(SESSION_ACTIVITIES.genesysQueueStatus, {
-            conversationId: command.conversationId,
-          })) as GenesysQueueStatusResult;
+          const status = yield* callActivity(context, ACTIVITIES.genesysQueueStatus, { conversationId: command.conversationId });
           // an unavailable estimate leaves the last one shown; the next refresh tries again
           if (!status.unavailable) {
             const known: { estimatedWaitSeconds?: number; position?: number; answeredBy?: string; customerEnded?: boolean } = {};
@@ -129,9 +71,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
         case 'teardown': {
           if (command.disconnectConversationId) {
             try {
-              yield context.df.callActivityWithRetry(SESSION_ACTIVITIES.genesysDisconnect, TEARDOWN_RETRY, {
-                conversationId: command.disconnectConversationId,
-              } satisfies GenesysDisconnectInput);
+              yield* callActivity(context, ACTIVITIES.genesysDisconnect, { conversationId: command.disconnectConversationId }, TEARDOWN_RETRY);
             } catch {
               // hanging up the room's SIP leg below ends the Genesys call as well
             }
@@ -139,7 +79,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
           const teardown: TeardownInput = { roomName: input.roomName, roomId: input.roomId, outcome: command.outcome };
           let result: TeardownResult;
           try {
-            result = (yield context.df.callActivityWithRetry(SESSION_ACTIVITIES.teardownSession, TEARDOWN_RETRY, teardown)) as TeardownResult;
+            result = yield* callActivity(context, ACTIVITIES.teardownSession, teardown, TEARDOWN_RETRY);
           } catch (error) {
             // the reaper deletes what teardown could not; the session still ends
             result = { ok: false, detail: error instanceof Error ? error.message.slice(0, 300) : 'teardown failed' };
@@ -175,7 +115,7 @@ export const callSession: OrchestrationHandler = function* (context: Orchestrati
   const view = viewOf(state, input.videoCallId);
   context.df.setCustomStatus(view);
   return view;
-};
+}
 
 /**
  * Events were validated at ingestion; a payload that still fails here (raised by hand through the

@@ -1,13 +1,9 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { POOL_ACTIVITIES, type CreatePoolRoomInput, type DeleteRoomResult, type RoomActivityResult } from '../activities/pexipRoom';
-import { ROOM_POOL_ENTITY, ROOM_POOL_KEY, type PoolRoom, type RefillPlan } from '../entities/roomPool';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { ACTIVITIES, ENTITIES, ORCHESTRATIONS, type ClearPoolOutput, type RefillInput, type RefillOutput } from '../src/contracts/durable';
+import { callActivities, callActivity, callEntity, inputOf } from '../src/contracts/durableCalls';
+import { ROOM_POOL_KEY } from '../src/contracts/roomPool';
 import { poolRoomName } from './claimRoom';
-
-export const REFILL_ROOM_POOL = 'refillRoomPool';
-/** One refill at a time: the singleton's instance id. */
-export const REFILL_INSTANCE_ID = 'roomPoolRefill';
-export const CLEAR_ROOM_POOL = 'clearRoomPool';
 
 export interface RefillSettings {
   roomPrefix: string;
@@ -22,20 +18,6 @@ export interface RefillSettings {
   maxFailingRounds: number;
 }
 
-export interface RefillInput {
-  failingRounds?: number;
-  /** executions so far (continueAsNew); part of the name seed, so no two rounds draw the same names */
-  round?: number;
-}
-
-export interface RefillOutput {
-  created: number;
-  completedStale: number;
-  removedBroken: number;
-  failed: number;
-  stoppedAfterFailures: boolean;
-}
-
 const DELETE_RETRY = new df.RetryOptions(2_000, 3);
 
 /**
@@ -44,30 +26,30 @@ const DELETE_RETRY = new df.RetryOptions(2_000, 3);
  * reserve fresh names in the pool entity and only then create them on Pexip. Rounds continue as
  * new until the pool is full, so history stays small.
  */
-export function refillRoomPoolOrchestrator(settings: RefillSettings): OrchestrationHandler {
+export function refillRoomPoolOrchestrator(settings: RefillSettings): (context: OrchestrationContext) => Generator<Task, RefillOutput | undefined, unknown> {
   return function* (context: OrchestrationContext): Generator<Task, RefillOutput | undefined, unknown> {
-    const input = context.df.getInput<RefillInput>() ?? {};
-    const pool = new df.EntityId(ROOM_POOL_ENTITY, ROOM_POOL_KEY);
+    const input = inputOf(context, ORCHESTRATIONS.refillRoomPool) ?? {};
+    const pool = ENTITIES.roomPool;
     const at = () => context.df.currentUtcDateTime.toISOString();
     const out: RefillOutput = { created: 0, completedStale: 0, removedBroken: 0, failed: 0, stoppedAfterFailures: false };
 
-    const plan = (yield context.df.callEntity(pool, 'plan', { size: settings.poolSize, at: at(), staleAfterMs: settings.staleAfterMs })) as RefillPlan;
+    const plan = yield* callEntity(context, pool, ROOM_POOL_KEY, 'plan', { size: settings.poolSize, at: at(), staleAfterMs: settings.staleAfterMs });
 
     for (const stale of plan.stale) {
-      const made = (yield context.df.callActivity(POOL_ACTIVITIES.createPoolRoom, { name: stale.name } satisfies CreatePoolRoomInput)) as RoomActivityResult;
+      const made = yield* callActivity(context, ACTIVITIES.pexipCreatePoolRoom, { name: stale.name });
       if (made.ok) {
-        yield context.df.callEntity(pool, 'created', { name: stale.name, id: made.room.id, at: at() });
+        yield* callEntity(context, pool, ROOM_POOL_KEY, 'created', { name: stale.name, id: made.room.id, at: at() });
         out.completedStale++;
       } else if (!made.retryable) {
-        yield context.df.callEntity(pool, 'createFailed', { name: stale.name });
+        yield* callEntity(context, pool, ROOM_POOL_KEY, 'createFailed', { name: stale.name });
       }
     }
 
     for (const name of plan.broken) {
       try {
-        const deleted = (yield context.df.callActivityWithRetry(POOL_ACTIVITIES.deleteRoom, DELETE_RETRY, { name })) as DeleteRoomResult;
+        const deleted = yield* callActivity(context, ACTIVITIES.pexipDeleteRoom, { name }, DELETE_RETRY);
         if (deleted.result !== 'refused') out.removedBroken++;
-        yield context.df.callEntity(pool, 'removed', { name });
+        yield* callEntity(context, pool, ROOM_POOL_KEY, 'removed', { name });
       } catch {
         // Pexip unreachable: the broken room stays listed and the next round tries again
       }
@@ -79,21 +61,23 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): Orchestrat
     for (let i = 0; i < count; i++) {
       const name = poolRoomName(context, settings.roomPrefix, `${context.df.instanceId}:${round}:${at()}:${i}`);
       // recorded BEFORE the room exists on Pexip: a crash from here on leaves a tracked name
-      const reserved = (yield context.df.callEntity(pool, 'reserve', { name, at: at(), purpose: 'pool' })) as { reserved: boolean };
+      const reserved = yield* callEntity(context, pool, ROOM_POOL_KEY, 'reserve', { name, at: at(), purpose: 'pool' });
       if (reserved.reserved) names.push(name);
     }
-    const results = names.length
-      ? ((yield context.df.Task.all(names.map((name) => context.df.callActivity(POOL_ACTIVITIES.createPoolRoom, { name } satisfies CreatePoolRoomInput)))) as RoomActivityResult[])
-      : [];
+    const results = yield* callActivities(
+      context,
+      ACTIVITIES.pexipCreatePoolRoom,
+      names.map((name) => ({ name })),
+    );
     for (const [i, made] of results.entries()) {
       const name = names[i]!;
       if (made.ok) {
-        const placed = (yield context.df.callEntity(pool, 'created', { name, id: made.room.id, at: at() })) as { placed: string };
+        const placed = yield* callEntity(context, pool, ROOM_POOL_KEY, 'created', { name, id: made.room.id, at: at() });
         if (placed.placed === 'ready') out.created++;
       } else {
         out.failed++;
         // a retryable failure (e.g. a timed-out create) may have made the room: keep the name for the stale pass
-        if (!made.retryable) yield context.df.callEntity(pool, 'createFailed', { name });
+        if (!made.retryable) yield* callEntity(context, pool, ROOM_POOL_KEY, 'createFailed', { name });
       }
     }
 
@@ -111,23 +95,19 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): Orchestrat
   };
 }
 
-export interface ClearPoolOutput {
-  deleted: number;
-}
-
 /** v1's bulk delete: takes every warm room out of the pool, then deletes each on Pexip. */
-export const clearRoomPoolOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, ClearPoolOutput, unknown> {
-  const pool = new df.EntityId(ROOM_POOL_ENTITY, ROOM_POOL_KEY);
-  const drained = (yield context.df.callEntity(pool, 'drain')) as { rooms: PoolRoom[] };
+export function* clearRoomPoolOrchestrator(context: OrchestrationContext): Generator<Task, ClearPoolOutput, unknown> {
+  const pool = ENTITIES.roomPool;
+  const drained = yield* callEntity(context, pool, ROOM_POOL_KEY, 'drain');
   let deleted = 0;
   for (const room of drained.rooms) {
     try {
-      const result = (yield context.df.callActivityWithRetry(POOL_ACTIVITIES.deleteRoom, DELETE_RETRY, { name: room.name })) as DeleteRoomResult;
+      const result = yield* callActivity(context, ACTIVITIES.pexipDeleteRoom, { name: room.name }, DELETE_RETRY);
       if (result.result === 'deleted') deleted++;
     } catch {
       // left on Pexip, owned and sessionless: the reaper deletes it
-      yield context.df.callEntity(pool, 'markBroken', { name: room.name, reason: 'delete failed during clear', at: context.df.currentUtcDateTime.toISOString() });
+      yield* callEntity(context, pool, ROOM_POOL_KEY, 'markBroken', { name: room.name, reason: 'delete failed during clear', at: context.df.currentUtcDateTime.toISOString() });
     }
   }
   return { deleted };
-};
+}

@@ -63,7 +63,6 @@ param shared = {
   authAudience: readEnvironmentVariable('MAXCONF_DEPLOY_API_AUDIENCE')
   logLevel: 'info'
   reaperSchedule: '0 */5 * * * *'
-  maxActiveSessions: 200
   citizenJoinTimeoutSeconds: 900
   dialMaxAttempts: 3
   dialWindowSeconds: 30

@@ -60,7 +60,6 @@ param shared = {
   authAudience: readEnvironmentVariable('MAXCONF_DEPLOY_API_AUDIENCE')
   logLevel: 'debug'
   reaperSchedule: '0 */5 * * * *'
-  maxActiveSessions: 20
   citizenJoinTimeoutSeconds: 900
   dialMaxAttempts: 3
   dialWindowSeconds: 30

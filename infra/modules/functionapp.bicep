@@ -68,7 +68,6 @@ var commonSettings = {
   AUTH_AUDIENCE: shared.authAudience
   LOG_LEVEL: shared.logLevel
   REAPER_SCHEDULE: shared.reaperSchedule
-  MAX_ACTIVE_SESSIONS: string(shared.maxActiveSessions)
   CITIZEN_JOIN_TIMEOUT_SECONDS: string(shared.citizenJoinTimeoutSeconds)
   DIAL_MAX_ATTEMPTS: string(shared.dialMaxAttempts)
   DIAL_WINDOW_SECONDS: string(shared.dialWindowSeconds)

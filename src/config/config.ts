@@ -14,7 +14,6 @@ export interface MaxConfConfig {
   deadlines: Deadlines;
   roomPoolSize: number;
   reaperSchedule: string;
-  maxActiveSessions: number;
   serviceHours: { timeZone: string; regular: ServicePeriod[] };
   pexip: {
     /** undefined: no management node configured, the local host starts the simulator */
@@ -119,7 +118,6 @@ const envSchema = z.object({
     blankIsUnset,
     z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
   ),
-  MAX_ACTIVE_SESSIONS: positiveInt,
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -233,7 +231,6 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     deadlines,
     roomPoolSize: e.ROOM_POOL_SIZE ?? profile.roomPoolSize,
     reaperSchedule: e.REAPER_SCHEDULE ?? profile.reaperSchedule,
-    maxActiveSessions: e.MAX_ACTIVE_SESSIONS ?? profile.maxActiveSessions,
     serviceHours: profile.serviceHours,
     pexip: {
       managementUrl: e.PEXIP_MANAGEMENT_URL?.replace(/\/+$/, ''),

@@ -36,8 +36,6 @@ export interface Profile {
   roomPoolSize: number;
   /** NCRONTAB schedule of the reaper (six fields, seconds first) */
   reaperSchedule: string;
-  /** sessions the BCSC facade admits at once; v1's IDIM route is never refused */
-  maxActiveSessions: number;
   genesysQueueName: string;
   genesysRegion: string;
   pexipConferenceHost: string | undefined;
@@ -72,7 +70,6 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     deadlines: STANDARD_DEADLINES,
     roomPoolSize: 3,
     reaperSchedule: EVERY_FIVE_MINUTES,
-    maxActiveSessions: 20,
     genesysQueueName: 'SBC_VBV_TEST',
     genesysRegion: 'cac1.pure.cloud',
     pexipConferenceHost: undefined,
@@ -86,7 +83,6 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     deadlines: STANDARD_DEADLINES,
     roomPoolSize: 2,
     reaperSchedule: EVERY_FIVE_MINUTES,
-    maxActiveSessions: 10,
     genesysQueueName: 'SBC_VBV_TEST',
     genesysRegion: 'cac1.pure.cloud',
     pexipConferenceHost: 'conference.test.vc.maxconf.ca',
@@ -100,7 +96,6 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     deadlines: STANDARD_DEADLINES,
     roomPoolSize: 5,
     reaperSchedule: EVERY_FIVE_MINUTES,
-    maxActiveSessions: 20,
     genesysQueueName: 'SBC_VBV_TEST',
     genesysRegion: 'cac1.pure.cloud',
     pexipConferenceHost: 'conference.test.vc.maxconf.ca',
@@ -114,7 +109,6 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     deadlines: STANDARD_DEADLINES,
     roomPoolSize: 20,
     reaperSchedule: EVERY_FIVE_MINUTES,
-    maxActiveSessions: 200,
     genesysQueueName: 'SBC_VBV_PROD',
     genesysRegion: 'cac1.pure.cloud',
     pexipConferenceHost: 'conference.vc.maxconf.ca',

@@ -1,2 +1,3 @@
 export * from './sessionEvents';
 export type * from './sip';
+export type * from './ports';

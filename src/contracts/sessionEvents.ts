@@ -100,8 +100,6 @@ export const SupportTerminated = z.object({
   /** who terminated: the token subject, never a citizen identifier */
   by: z.string().max(200),
 });
-/** The BCSC app (v2 facade) ended its session or call. */
-export const AppEnded = z.object({ type: z.literal('app_ended'), ...base, source: z.literal('bcsc') });
 /** The reaper found the session past its maximum lifetime. */
 export const LifetimeExceeded = z.object({ type: z.literal('lifetime_exceeded'), ...base, source: z.literal('maxconf') });
 
@@ -123,7 +121,6 @@ export const SessionEvent = z.discriminatedUnion('type', [
   CustomerEnded,
   IdimDeleted,
   SupportTerminated,
-  AppEnded,
   LifetimeExceeded,
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;
@@ -139,12 +136,3 @@ export type PublishOutcome =
   | 'unknown_session'
   /** the session has already ended; the event is recorded by the caller and dropped */
   | 'session_finished';
-
-/**
- * The one way adapters hand events to call sessions (the instance id of a callSession is its
- * room name). Implementations answer once the event is durably accepted, never after the
- * orchestration has run.
- */
-export interface SessionEventPublisher {
-  publish(event: SessionEvent): Promise<PublishOutcome>;
-}

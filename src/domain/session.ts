@@ -311,8 +311,6 @@ class Machine {
         return;
       case 'conference_started':
         return;
-      case 'app_ended':
-        return this.end(s.answeredAt ? 'completed' : s.stage === 'waiting_for_citizen' ? 'citizen_no_show' : 'citizen_left', false);
       case 'sip_leg_connected':
         if (s.stage !== 'dialing' && s.stage !== 'queued') return;
         s.sipParticipantId = event.participantId;

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { EntityId, type DurableClient, type DurableOrchestrationStatus, type OrchestrationRuntimeStatus } from 'durable-functions';
-import type { ApiRequest, ApiResponse, DurableControl, InstanceStatus } from '../http/types';
+import { EntityId, OrchestrationRuntimeStatus, type DurableClient, type DurableOrchestrationStatus } from 'durable-functions';
+import type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
+import type { ApiRequest, ApiResponse } from '../http/types';
 
 /** @azure/functions request → the runtime-agnostic request the handlers take. */
 export async function toApiRequest(request: HttpRequest): Promise<ApiRequest> {
@@ -27,7 +28,7 @@ export function toHttpResponse(response: ApiResponse): HttpResponseInit {
 export function durableControl(client: DurableClient): DurableControl {
   return {
     async startNew(orchestration, instanceId, input) {
-      await client.startNew(orchestration, { instanceId, input });
+      await client.startNew(orchestration.name, { instanceId, input });
     },
     raiseEvent: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
     async getStatus(instanceId) {
@@ -42,18 +43,22 @@ export function durableControl(client: DurableClient): DurableControl {
       const found = await client.getStatusBy({
         ...(filter.createdFrom ? { createdTimeFrom: filter.createdFrom } : {}),
         ...(filter.createdTo ? { createdTimeTo: filter.createdTo } : {}),
-        ...(filter.runtimeStatus ? { runtimeStatus: filter.runtimeStatus as OrchestrationRuntimeStatus[] } : {}),
+        ...(filter.runtimeStatus ? { runtimeStatus: runtimeStatuses(filter.runtimeStatus) } : {}),
       });
       return found.map(toInstanceStatus);
     },
     terminate: (instanceId, reason) => client.terminate(instanceId, reason),
-    signalEntity: (entityName, key, operation, input) =>
-      client.signalEntity(new EntityId(entityName, key), operation, input),
-    async readEntityState<T>(entityName: string, key: string) {
-      const response = await client.readEntityState<T>(new EntityId(entityName, key));
+    signalEntity: (entity, key, operation, ...input) => client.signalEntity(new EntityId(entity.name, key), operation, input[0]),
+    async readEntityState<S>(entity: { name: string }, key: string) {
+      const response = await client.readEntityState<S>(new EntityId(entity.name, key));
       return response.entityExists ? response.entityState : undefined;
     },
   };
+}
+
+/** The SDK's enum members for the port's status names (names it does not know match nothing). */
+function runtimeStatuses(names: string[]): OrchestrationRuntimeStatus[] {
+  return Object.values(OrchestrationRuntimeStatus).filter((status) => names.includes(status));
 }
 
 function toInstanceStatus(s: DurableOrchestrationStatus): InstanceStatus {
@@ -73,6 +78,6 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && /404|not found/i.test(error.message);
 }
 
-export function requestContext(context: InvocationContext, durable: DurableControl | undefined) {
+export function requestContext(context: InvocationContext, durable: DurableControl | undefined): RequestContext {
   return { invocationId: context.invocationId, durable };
 }

@@ -1,68 +1,15 @@
 /**
- * The `main` entry the Azure Functions host loads (and the local host loads the same file). It is
- * the only module that registers triggers: configuration and services are built once here, then
- * every entry of the registration list is handed to @azure/functions / durable-functions.
+ * The `main` entry the Azure Functions host loads (and the local host loads the same file).
+ * src/functions is the app's one composition root: configuration and services are built once
+ * here (services.ts), the registration list is assembled (registrations.ts from pexip.ts,
+ * genesys.ts and session.ts), and register.ts hands it to @azure/functions / durable-functions.
+ * Nothing outside this folder registers a function. docs/architecture.md walks through it.
  */
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 import { loadConfig } from '../config';
 import { createLogger } from '../logging/logger';
-import { buildRegistrations, createAppServices, type Registration } from '../registrations';
-import { durableControl, requestContext, toApiRequest, toHttpResponse } from './adapt';
-
-export function register(registrations: Registration[]): void {
-  for (const r of registrations) {
-    switch (r.kind) {
-      case 'http': {
-        const common = { route: r.route, methods: r.methods, authLevel: 'anonymous' as const };
-        const serve = async (request: HttpRequest, context: InvocationContext, client?: df.DurableClient) =>
-          toHttpResponse(
-            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client))),
-          );
-        if (r.durableClient) {
-          df.app.client.http(r.name, { ...common, handler: (request, client, context) => serve(request, context, client) });
-        } else {
-          app.http(r.name, { ...common, handler: (request, context) => serve(request, context) });
-        }
-        break;
-      }
-      case 'timer':
-        if (r.durableClient) {
-          df.app.client.timer(r.name, {
-            schedule: r.schedule,
-            handler: (_timer, client, context) => r.handler(requestContext(context, durableControl(client))),
-          });
-        } else {
-          app.timer(r.name, { schedule: r.schedule, handler: (_timer, context) => r.handler(requestContext(context, undefined)) });
-        }
-        break;
-      case 'serviceBusQueue': {
-        const common = { connection: r.connection, queueName: r.queueName };
-        if (r.durableClient) {
-          df.app.client.serviceBusQueue(r.name, {
-            ...common,
-            handler: (message, client, context) => r.handler(message, requestContext(context, durableControl(client))),
-          });
-        } else {
-          app.serviceBusQueue(r.name, {
-            ...common,
-            handler: (message, context) => r.handler(message, requestContext(context, undefined)),
-          });
-        }
-        break;
-      }
-      case 'orchestration':
-        df.app.orchestration(r.name, r.handler);
-        break;
-      case 'activity':
-        df.app.activity(r.name, { handler: r.handler });
-        break;
-      case 'entity':
-        df.app.entity(r.name, r.handler);
-        break;
-    }
-  }
-}
+import { register } from './register';
+import { buildRegistrations } from './registrations';
+import { createAppServices } from './services';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, base: { env: config.env } });

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SessionEvent, SessionEventPublisher, PublishOutcome } from '../contracts/sessionEvents';
+import type { SessionEvent, SessionEventPublisher, PublishOutcome } from '../contracts';
+import { ENTITIES } from '../contracts/durable';
 import type { Logger } from '../logging/logger';
 import {
   isSessionRoom,
@@ -7,12 +8,10 @@ import {
   parseSinkBody,
   SinkPayloadError,
   translateSinkEvent,
-  type RoomIngestState,
 } from '../adapters/pexip/sinkEvents';
 import { problem, type ApiHandler, type DurableControl } from './types';
 
 export const EVENT_SINK_MAX_BYTES = 1_000_000;
-const SINK_STATE_ENTITY = 'pexipSinkState';
 
 export interface EventSinkOptions {
   credentials: { username: string; password: string };
@@ -101,7 +100,7 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
     const publisher = options.publisher(durable);
     try {
       for (const [room, events] of byRoom) {
-        const state = await durable.readEntityState<RoomIngestState>(SINK_STATE_ENTITY, room);
+        const state = await durable.readEntityState(ENTITIES.pexipSinkState, room);
         const { publish, state: next } = newEvents(events, state);
         counts.duplicate += events.length - publish.length;
         let outcome: PublishOutcome | undefined;
@@ -114,7 +113,7 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
             break;
           }
         }
-        if (publish.length > 0 && outcome === 'accepted') await durable.signalEntity(SINK_STATE_ENTITY, room, 'record', next);
+        if (publish.length > 0 && outcome === 'accepted') await durable.signalEntity(ENTITIES.pexipSinkState, room, 'record', next);
       }
     } catch (error) {
       log.error({ err: error instanceof Error ? error.message : String(error), counts }, 'event sink could not queue events');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES, type BearerVerifier } from '../adapters/auth';
 import { isOwnedRoom, isPersistentRoomName, type PexipConference, type PexipRooms } from '../adapters/pexip';
 import type { SessionEventPublisher } from '../contracts';
+import { ORCHESTRATIONS } from '../contracts/durable';
 import type { SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { parseUui } from '../domain/uui';
@@ -32,8 +33,6 @@ export interface RoomsDeps {
   logger: Logger;
   now(): Date;
 }
-
-export const CALL_SESSION_ORCHESTRATION = 'callSession';
 
 /** v1's Alias and ConstrainedConference / Conference views of a Pexip VMR. */
 export function constrainedView(room: PexipConference, options: { includeHostPin: boolean }) {
@@ -100,7 +99,7 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
     }
     const room = claim.room;
     try {
-      await durable.startNew(CALL_SESSION_ORCHESTRATION, room.name, {
+      await durable.startNew(ORCHESTRATIONS.callSession, room.name, {
         roomName: room.name,
         roomId: room.id,
         uui: uui.uui.raw,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BearerVerifier } from '../adapters/auth';
 import { ROLES } from '../adapters/auth';
 import type { SessionEventPublisher } from '../contracts';
+import { isCallSession } from '../contracts/durable';
 import { OUTCOMES } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { invalidInput, parseJsonBody } from './validation';
@@ -61,7 +62,7 @@ export function getSessionHandler(deps: SessionsDeps): ApiHandler {
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
     const status = await durableOf(context).getStatus(request.params.id ?? '');
-    if (!status || status.name !== 'callSession') return problem(404, 'session-not-found', 'No session has this id');
+    if (!status || !isCallSession(status)) return problem(404, 'session-not-found', 'No session has this id');
     return { status: 200, body: sessionRecord(status) };
   };
 }
@@ -91,7 +92,7 @@ export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
       ? [await durable.getStatus(roomName)].filter((s): s is InstanceStatus => s !== undefined)
       : await durable.listInstances({ createdFrom: from, createdTo: to });
     const records = candidates
-      .filter((s) => s.name === 'callSession')
+      .filter(isCallSession)
       .map(sessionRecord)
       .filter((r) => !q.phase || r.phase === q.phase)
       .filter((r) => !q.outcome || r.outcome === q.outcome)

@@ -2,6 +2,8 @@
  * Runtime-agnostic HTTP handlers: a request in, a response out. src/functions adapts them to
  * @azure/functions; nothing here knows which runtime serves it.
  */
+import type { RequestContext } from '../contracts/ports';
+
 export interface ApiRequest {
   method: string;
   url: string;
@@ -21,33 +23,8 @@ export interface ApiResponse {
   body?: unknown;
 }
 
-/** What a handler may ask of the durable runtime; implemented over the durable-functions client. */
-export interface DurableControl {
-  startNew(orchestration: string, instanceId: string, input: unknown): Promise<void>;
-  raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void>;
-  getStatus(instanceId: string): Promise<InstanceStatus | undefined>;
-  /** instances created in the span (all pages), optionally only those in the given runtime states */
-  listInstances(filter: { createdFrom?: Date; createdTo?: Date; runtimeStatus?: string[] }): Promise<InstanceStatus[]>;
-  terminate(instanceId: string, reason: string): Promise<void>;
-  signalEntity(entityName: string, key: string, operation: string, input?: unknown): Promise<void>;
-  readEntityState<T>(entityName: string, key: string): Promise<T | undefined>;
-}
-
-export interface InstanceStatus {
-  instanceId: string;
-  name: string;
-  runtimeStatus: string;
-  input: unknown;
-  output: unknown;
-  customStatus: unknown;
-  createdTime: string;
-  lastUpdatedTime: string;
-}
-
-export interface RequestContext {
-  invocationId: string;
-  durable: DurableControl | undefined;
-}
+/** The ports live in src/contracts/ports.ts; re-exported for the handlers, which take them as arguments. */
+export type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
 
 export type ApiHandler = (request: ApiRequest, context: RequestContext) => Promise<ApiResponse>;
 

@@ -1,8 +1,8 @@
 import { isOwnedRoom, isPersistentRoomName, type PexipConference, type PexipRooms } from '../adapters/pexip';
-import type { SessionEventPublisher } from '../contracts';
-import type { DurableControl } from '../http/types';
+import type { DurableControl, SessionEventPublisher } from '../contracts';
+import { isCallSession, isFinished } from '../contracts/durable';
+import { poolRoomNamesOf, type RoomPoolState } from '../contracts/roomPool';
 import type { Logger } from '../logging/logger';
-import { poolRoomNamesOf, type RoomPoolState } from '../../entities/roomPool';
 
 /**
  * The backstop that replaces v1's 10-minute garbage collector: every VMR this deployment owns
@@ -31,8 +31,6 @@ export interface ReaperReport {
   failures: number;
 }
 
-const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
-
 function createdAt(room: PexipConference): number | undefined {
   const times = (room.aliases ?? []).map((a) => (a.creation_time ? Date.parse(a.creation_time.endsWith('Z') ? a.creation_time : `${a.creation_time}Z`) : NaN));
   const valid = times.filter((t) => !Number.isNaN(t));
@@ -60,7 +58,7 @@ export async function reap(deps: ReaperDeps, durable: DurableControl): Promise<R
         await deps.rooms.deleteRoom(room.name);
         report.deletedOrphans += 1;
         log.info({ roomName: room.name }, 'deleted an owned room with no session');
-      } else if (FINISHED.has(status.runtimeStatus)) {
+      } else if (isFinished(status)) {
         await deps.rooms.deleteRoom(room.name);
         report.deletedAfterSession += 1;
         log.info({ roomName: room.name, runtimeStatus: status.runtimeStatus }, 'deleted a room its session left behind');
@@ -73,7 +71,7 @@ export async function reap(deps: ReaperDeps, durable: DurableControl): Promise<R
 
   // Sessions end themselves at their lifetime; these are the ones that did not.
   const running = await durable.listInstances({ runtimeStatus: ['Running', 'Pending'] });
-  for (const instance of running.filter((i) => i.name === 'callSession')) {
+  for (const instance of running.filter(isCallSession)) {
     const age = now - Date.parse(instance.createdTime);
     if (age <= deps.sessionLifetimeMs) continue;
     try {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { DurableControl } from '../http/types';
-import { poolRoomNamesOf, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../../entities/roomPool';
-import { CLAIM_ROOM, type ClaimRoomInput, type ClaimRoomOutput } from '../../orchestrators/claimRoom';
-import { CLEAR_ROOM_POOL, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, type ClearPoolOutput } from '../../orchestrators/refillRoomPool';
+import type { DurableControl } from '../contracts/ports';
+import { ENTITIES, isFinished, ORCHESTRATIONS, REFILL_INSTANCE_ID, type ClaimRoomOutput } from '../contracts/durable';
+import { outputOf } from '../contracts/durableSpec';
+import { poolRoomNamesOf, ROOM_POOL_KEY, type RoomPoolState } from '../contracts/roomPool';
 
 /**
  * What HTTP handlers call: they only have a durable client, so each helper starts an
  * orchestration and, where an answer is needed, polls its status until it completes.
  */
-
-const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
 
 export interface PollOptions {
   timeoutMs?: number;
@@ -26,7 +24,7 @@ async function waitFor(durable: DurableControl, instanceId: string, options: Pol
   let delay = options.pollMs ?? 20;
   for (;;) {
     const status = await durable.getStatus(instanceId);
-    if (status && FINISHED.has(status.runtimeStatus)) return status;
+    if (status && isFinished(status)) return status;
     if (now() >= deadline) return undefined;
     await sleep(delay);
     delay = Math.min(250, delay * 2);
@@ -36,9 +34,9 @@ async function waitFor(durable: DurableControl, instanceId: string, options: Pol
 /** Starts the refill singleton unless it is already running. Safe to call from many places at once. */
 export async function ensureRoomPoolRefill(durable: DurableControl): Promise<void> {
   const status = await durable.getStatus(REFILL_INSTANCE_ID);
-  if (status && !FINISHED.has(status.runtimeStatus)) return;
+  if (status && !isFinished(status)) return;
   try {
-    await durable.startNew(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await durable.startNew(ORCHESTRATIONS.refillRoomPool, REFILL_INSTANCE_ID, {});
   } catch {
     // another caller started it between our read and our start: that is the outcome we wanted
   }
@@ -51,33 +49,33 @@ export async function ensureRoomPoolRefill(durable: DurableControl): Promise<voi
  */
 export async function claimRoomFromPool(durable: DurableControl, tag: string, options: PollOptions = {}): Promise<ClaimRoomOutput> {
   const instanceId = `claim-${randomUUID()}`;
-  await durable.startNew(CLAIM_ROOM, instanceId, { tag } satisfies ClaimRoomInput);
+  await durable.startNew(ORCHESTRATIONS.claimRoom, instanceId, { tag });
   const status = await waitFor(durable, instanceId, options);
   await ensureRoomPoolRefill(durable).catch(() => undefined);
   if (!status) return { ok: false, reason: 'pool_exhausted', detail: 'no room was claimed in time' };
   if (status.runtimeStatus !== 'Completed') return { ok: false, reason: 'pexip_unavailable', detail: `claim ${status.runtimeStatus.toLowerCase()}` };
-  return status.output as ClaimRoomOutput;
+  return outputOf(ORCHESTRATIONS.claimRoom, status);
 }
 
 /** v1 bulk create: `count` more warm rooms on top of the pool size, made in the background. */
 export async function growRoomPool(durable: DurableControl, count: number): Promise<void> {
-  await durable.signalEntity(ROOM_POOL_ENTITY, ROOM_POOL_KEY, 'grow', { count });
+  await durable.signalEntity(ENTITIES.roomPool, ROOM_POOL_KEY, 'grow', { count });
   await ensureRoomPoolRefill(durable);
 }
 
 /** v1 bulk delete: deletes the warm rooms and empties the pool; returns how many rooms were deleted. */
 export async function clearRoomPool(durable: DurableControl, options: PollOptions = {}): Promise<number> {
   const instanceId = `clear-pool-${randomUUID()}`;
-  await durable.startNew(CLEAR_ROOM_POOL, instanceId, {});
+  await durable.startNew(ORCHESTRATIONS.clearRoomPool, instanceId, {});
   const status = await waitFor(durable, instanceId, { timeoutMs: 120_000, ...options });
-  return status?.runtimeStatus === 'Completed' ? (status.output as ClearPoolOutput).deleted : 0;
+  return status?.runtimeStatus === 'Completed' ? outputOf(ORCHESTRATIONS.clearRoomPool, status).deleted : 0;
 }
 
 /** Rooms the pool holds outside sessions (ready, being made, broken): the reaper must leave them alone. */
 export async function poolRoomNames(durable: DurableControl): Promise<Set<string>> {
-  return poolRoomNamesOf(await durable.readEntityState<RoomPoolState>(ROOM_POOL_ENTITY, ROOM_POOL_KEY));
+  return poolRoomNamesOf(await readRoomPool(durable));
 }
 
 export async function readRoomPool(durable: DurableControl): Promise<RoomPoolState | undefined> {
-  return durable.readEntityState<RoomPoolState>(ROOM_POOL_ENTITY, ROOM_POOL_KEY);
+  return durable.readEntityState(ENTITIES.roomPool, ROOM_POOL_KEY);
 }

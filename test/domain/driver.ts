@@ -77,7 +77,6 @@ function sourceOf(type: SessionEvent['type']): string {
   if (['queued', 'agent_connected', 'agent_left', 'abandoned', 'released_by_flow', 'customer_ended'].includes(type)) return 'genesys';
   if (type === 'idim_deleted') return 'idim';
   if (type === 'support_terminated') return 'support';
-  if (type === 'app_ended') return 'bcsc';
   if (type === 'lifetime_exceeded') return 'maxconf';
   return 'pexip';
 }

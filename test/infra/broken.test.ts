@@ -75,7 +75,7 @@ const cases: Case[] = [
   },
   {
     what: 'a new config variable in src/config that the templates do not set yet',
-    break: (c) => c.edit('src/config/config.ts', (t) => t.replace('  MAX_ACTIVE_SESSIONS: positiveInt,\n', '  MAX_ACTIVE_SESSIONS: positiveInt,\n  PEXIP_NEW_SETTING: text,\n')),
+    break: (c) => c.edit('src/config/config.ts', (t) => t.replace('  SESSION_LIFETIME_SECONDS: positiveInt,\n', '  SESSION_LIFETIME_SECONDS: positiveInt,\n  PEXIP_NEW_SETTING: text,\n')),
     check: 'app-settings',
     message: /config variable PEXIP_NEW_SETTING/,
   },

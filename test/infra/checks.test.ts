@@ -89,8 +89,8 @@ describe('the infrastructure as committed', () => {
   });
 
   it('names the functions the sticky Disabled settings switch as the app registers them', () => {
-    const reaper = readFileSync(join(ROOT, 'src/session/registrations.ts'), 'utf8');
-    const genesys = readFileSync(join(ROOT, 'src/adapters/genesys/registrations.ts'), 'utf8');
+    const reaper = readFileSync(join(ROOT, 'src/functions/session.ts'), 'utf8');
+    const genesys = readFileSync(join(ROOT, 'src/functions/genesys.ts'), 'utf8');
     expect(reaper).toMatch(/name: 'reaper'/);
     expect(genesys).toMatch(/eventsQueue: 'genesysEventsQueue'/);
   });

@@ -15,7 +15,7 @@ import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simu
 import { durableSessionEventPublisher } from '../../src/adapters/durable/sessionEventPublisher';
 import { createPexipClient } from '../../src/adapters/pexip';
 import { eventSinkHandler } from '../../src/http/eventSink';
-import { pexipSinkStateEntity } from '../../entities/roomPoolSinkState';
+import { pexipSinkStateEntity } from '../../entities/pexipSinkState';
 import { FakeDurable } from './fakeDurable';
 import { silentLogger, testConfig } from './helpers';
 

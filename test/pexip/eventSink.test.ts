@@ -2,7 +2,7 @@ import { durableSessionEventPublisher } from '../../src/adapters/durable/session
 import { SESSION_EVENT_NAME } from '../../src/contracts/sessionEvents';
 import { eventSinkHandler } from '../../src/http/eventSink';
 import type { ApiRequest, InstanceStatus } from '../../src/http/types';
-import { pexipSinkStateEntity } from '../../entities/roomPoolSinkState';
+import { pexipSinkStateEntity } from '../../entities/pexipSinkState';
 import { FakeDurable } from './fakeDurable';
 import { silentLogger } from './helpers';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OrchestrationHandler } from 'durable-functions';
-import type { DurableControl, InstanceStatus } from '../../src/http/types';
+import type { DurableControl, InstanceStatus } from '../../src/contracts/ports';
 
 /**
  * A small stand-in for the durable runtime, for the pool's logic before (and besides) the local
@@ -146,11 +146,11 @@ export class FakeDurable implements DurableControl {
 
   // ---- DurableControl --------------------------------------------------------------------------
 
-  async startNew(orchestration: string, instanceId: string, input: unknown): Promise<void> {
+  async startNew(orchestration: { name: string }, instanceId: string, input: unknown): Promise<void> {
     const created = this.now().toISOString();
-    const status: InstanceStatus = { instanceId, name: orchestration, runtimeStatus: 'Running', input, output: null, customStatus: null, createdTime: created, lastUpdatedTime: created };
+    const status: InstanceStatus = { instanceId, name: orchestration.name, runtimeStatus: 'Running', input, output: null, customStatus: null, createdTime: created, lastUpdatedTime: created };
     this.instances.set(instanceId, status);
-    void this.runOrchestration(orchestration, instanceId, input).then(
+    void this.runOrchestration(orchestration.name, instanceId, input).then(
       (output) => Object.assign(status, { runtimeStatus: 'Completed', output }),
       (error: unknown) => Object.assign(status, { runtimeStatus: 'Failed', output: String(error) }),
     );
@@ -168,12 +168,12 @@ export class FakeDurable implements DurableControl {
     if (s) s.runtimeStatus = 'Terminated';
   }
   signals: { entityName: string; key: string; operation: string; input: unknown }[] = [];
-  async signalEntity(entityName: string, key: string, operation: string, input?: unknown): Promise<void> {
-    this.signals.push({ entityName, key, operation, input });
-    this.runEntity(entityName, key, operation, input);
+  async signalEntity(entity: { name: string }, key: string, operation: string, ...input: unknown[]): Promise<void> {
+    this.signals.push({ entityName: entity.name, key, operation, input: input[0] });
+    this.runEntity(entity.name, key, operation, input[0]);
   }
-  async readEntityState<T>(entityName: string, key: string): Promise<T | undefined> {
-    return structuredClone(this.entityStates.get(`${entityName}@${key}`)) as T | undefined;
+  async readEntityState<S>(entity: { name: string }, key: string): Promise<S | undefined> {
+    return structuredClone(this.entityStates.get(`${entity.name}@${key}`)) as S | undefined;
   }
   async listInstances(): Promise<InstanceStatus[]> {
     return [...this.instances.values()];

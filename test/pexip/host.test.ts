@@ -1,6 +1,6 @@
 import { requestToken, callsWebrtcParticipant, disconnectCall, withPin, withToken } from '@pexip/infinity-api';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
-import type { RoomPoolState } from '../../entities/roomPool';
+import type { RoomPoolState } from '../../src/contracts/roomPool';
 import { startTestHost, type TestHost } from '../support/localHost';
 
 const OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=setup:actpass\r\n';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
-import type { RoomPoolState } from '../../entities/roomPool';
+import type { RoomPoolState } from '../../src/contracts/roomPool';
 import { startTestHost, type TestHost } from '../support/localHost';
 
 /** The host process dies while the refill is creating rooms; a new process on the same data resumes it. */

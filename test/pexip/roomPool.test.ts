@@ -1,16 +1,11 @@
 import fc from 'fast-check';
-import {
-  createPoolRoomActivity,
-  deleteRoomActivity,
-  listOwnedRoomsActivity,
-  POOL_ACTIVITIES,
-  tagRoomActivity,
-  type PoolActivityDeps,
-} from '../../activities/pexipRoom';
-import { applyPoolOperation, emptyPool, roomPoolEntity, ROOM_POOL_ENTITY, ROOM_POOL_KEY, type RoomPoolState } from '../../entities/roomPool';
-import { CLAIM_ROOM, claimRoomOrchestrator, type ClaimRoomOutput } from '../../orchestrators/claimRoom';
+import { createPoolRoomActivity, deleteRoomActivity, tagRoomActivity, type PoolActivityDeps } from '../../activities/pexipRoom';
+import { applyPoolOperation, emptyPool, roomPoolEntity } from '../../entities/roomPool';
+import { claimRoomOrchestrator } from '../../orchestrators/claimRoom';
 import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../src/session/roomPoolClient';
-import { CLEAR_ROOM_POOL, clearRoomPoolOrchestrator, REFILL_INSTANCE_ID, REFILL_ROOM_POOL, refillRoomPoolOrchestrator } from '../../orchestrators/refillRoomPool';
+import { clearRoomPoolOrchestrator, refillRoomPoolOrchestrator } from '../../orchestrators/refillRoomPool';
+import { ACTIVITIES, ENTITIES, ORCHESTRATIONS, REFILL_INSTANCE_ID, type ClaimRoomOutput } from '../../src/contracts/durable';
+import { ROOM_POOL_KEY, type RoomPoolState } from '../../src/contracts/roomPool';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
 import { createPexipClient, type PexipClient } from '../../src/adapters/pexip';
 import { FakeDurable } from './fakeDurable';
@@ -81,25 +76,24 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
     const deps: PoolActivityDeps = { rooms: () => pexip.rooms, logger: silentLogger, ...extra };
     return new FakeDurable({
       orchestrations: {
-        [CLAIM_ROOM]: claimRoomOrchestrator({ roomPrefix: 'mctest-', onDemandTimeoutMs: 5_000 }),
-        [REFILL_ROOM_POOL]: refillRoomPoolOrchestrator({ roomPrefix: 'mctest-', poolSize, batchSize: 5, staleAfterMs: 0, retryDelayMs: 1, maxFailingRounds: 2 }),
-        [CLEAR_ROOM_POOL]: clearRoomPoolOrchestrator,
+        [ORCHESTRATIONS.claimRoom.name]: claimRoomOrchestrator({ roomPrefix: 'mctest-', onDemandTimeoutMs: 5_000 }),
+        [ORCHESTRATIONS.refillRoomPool.name]: refillRoomPoolOrchestrator({ roomPrefix: 'mctest-', poolSize, batchSize: 5, staleAfterMs: 0, retryDelayMs: 1, maxFailingRounds: 2 }),
+        [ORCHESTRATIONS.clearRoomPool.name]: clearRoomPoolOrchestrator,
       },
       activities: {
-        [POOL_ACTIVITIES.createPoolRoom]: createPoolRoomActivity(deps),
-        [POOL_ACTIVITIES.tagRoom]: tagRoomActivity(deps),
-        [POOL_ACTIVITIES.deleteRoom]: deleteRoomActivity(deps),
-        [POOL_ACTIVITIES.listOwnedRooms]: listOwnedRoomsActivity(deps),
+        [ACTIVITIES.pexipCreatePoolRoom.name]: createPoolRoomActivity(deps),
+        [ACTIVITIES.pexipTagRoom.name]: tagRoomActivity(deps),
+        [ACTIVITIES.pexipDeleteRoom.name]: deleteRoomActivity(deps),
       },
-      entities: { [ROOM_POOL_ENTITY]: roomPoolEntity as never },
+      entities: { [ENTITIES.roomPool.name]: roomPoolEntity as never },
       timerRaceMs,
     });
   }
-  const poolState = (d: FakeDurable) => d.entityStates.get(`${ROOM_POOL_ENTITY}@${ROOM_POOL_KEY}`) as RoomPoolState;
+  const poolState = (d: FakeDurable) => d.entityStates.get(`${ENTITIES.roomPool.name}@${ROOM_POOL_KEY}`) as RoomPoolState;
 
   it('refills to ROOM_POOL_SIZE with owned rooms carrying 4/6-digit PINs', async () => {
     const d = runtime(3);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(d).ready).toHaveLength(3);
     const rooms = sim.rooms();
     expect(rooms).toHaveLength(3);
@@ -113,24 +107,24 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
 
   it('50 concurrent claims get 50 distinct rooms, tagged; the pool refills afterwards', async () => {
     const d = runtime(50);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(d).ready).toHaveLength(50);
     const results = (await Promise.all(
-      Array.from({ length: 50 }, (_, i) => d.runOrchestration(CLAIM_ROOM, `claim-${i}`, { tag: `https://id.gov.bc.ca/idcheck/protected/video/v${i}` })),
+      Array.from({ length: 50 }, (_, i) => d.runOrchestration(ORCHESTRATIONS.claimRoom.name, `claim-${i}`, { tag: `https://id.gov.bc.ca/idcheck/protected/video/v${i}` })),
     )) as ClaimRoomOutput[];
     const names = results.map((r) => (r.ok ? r.room.name : `failed:${r.reason}`));
     expect(new Set(names).size).toBe(50);
     expect(results.every((r) => r.ok && r.source === 'pool')).toBe(true);
     for (const [i, r] of results.entries()) if (r.ok) expect(sim.rooms().find((v) => v.name === r.room.name)?.tag).toBe(`https://id.gov.bc.ca/idcheck/protected/video/v${i}`);
     expect(poolState(d).ready).toHaveLength(0);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(d).ready).toHaveLength(50);
     expect(sim.rooms()).toHaveLength(100);
   });
 
   it('an empty pool makes a room on demand for the claim', async () => {
     const d = runtime(0);
-    const result = (await d.runOrchestration(CLAIM_ROOM, 'claim-x', { tag: 'https://t/1' })) as ClaimRoomOutput;
+    const result = (await d.runOrchestration(ORCHESTRATIONS.claimRoom.name, 'claim-x', { tag: 'https://t/1' })) as ClaimRoomOutput;
     expect(result).toMatchObject({ ok: true, source: 'on_demand', room: { tag: 'https://t/1' } });
     expect(poolState(d).claimed.map((c) => c.name)).toEqual([result.ok ? result.room.name : '']);
   });
@@ -146,27 +140,27 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
       }),
     };
     const slow = runtime(0, slowDeps, 50);
-    const result = (await slow.runOrchestration(CLAIM_ROOM, 'claim-y', { tag: 'https://t/2' })) as ClaimRoomOutput;
+    const result = (await slow.runOrchestration(ORCHESTRATIONS.claimRoom.name, 'claim-y', { tag: 'https://t/2' })) as ClaimRoomOutput;
     expect(result).toMatchObject({ ok: false, reason: 'pool_exhausted' });
     await new Promise((r) => setTimeout(r, 400));
     // the room appeared after the claim gave up: it is a tracked warm room-to-be, not an orphan
     const created = sim.rooms().map((r) => r.name);
     expect(created).toHaveLength(1);
     expect(poolState(slow).creating).toEqual([expect.objectContaining({ name: created[0], purpose: 'pool' })]);
-    await slow.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await slow.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(slow).ready.map((r) => r.name)).toEqual(created);
   });
 
   it('a room whose tag update fails is marked broken, never handed out, replaced and deleted', async () => {
     const d = runtime(2);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     const [first, second] = poolState(d).ready.map((r) => r.name);
     // the first pool room vanished from Pexip behind MaxConf's back
     await pexip.rooms.deleteRoom(first!);
-    const result = (await d.runOrchestration(CLAIM_ROOM, 'claim-b', { tag: 'https://t/3' })) as ClaimRoomOutput;
+    const result = (await d.runOrchestration(ORCHESTRATIONS.claimRoom.name, 'claim-b', { tag: 'https://t/3' })) as ClaimRoomOutput;
     expect(result).toMatchObject({ ok: true, room: { name: second } });
     expect(poolState(d).broken.map((b) => b.name)).toEqual([first]);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(d).broken).toEqual([]);
     expect(poolState(d).ready).toHaveLength(2);
     expect(poolState(d).ready.map((r) => r.name)).not.toContain(first);
@@ -176,10 +170,10 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
     const d = runtime(3);
     let creates = 0;
     d.beforeActivity = (name) => {
-      if (name === POOL_ACTIVITIES.createPoolRoom && ++creates === 2) throw new Error('process killed');
+      if (name === ACTIVITIES.pexipCreatePoolRoom.name && ++creates === 2) throw new Error('process killed');
     };
     // the orchestration dies on the second create: one room made, names reserved for all three
-    await expect(d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {})).rejects.toThrow('process killed');
+    await expect(d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {})).rejects.toThrow('process killed');
     d.beforeActivity = undefined;
     const tracked = () => {
       const s = poolState(d);
@@ -191,7 +185,7 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
     // also a crash between Pexip's create and the pool's confirmation
     await pexip.rooms.createRoom({ name: poolState(d).creating[0]!.name, guestPin: '1234', hostPin: '987654' });
     for (const name of onPexip()) expect(tracked().has(name)).toBe(true);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     expect(poolState(d).creating).toEqual([]);
     expect(poolState(d).ready).toHaveLength(3);
     expect(new Set(onPexip())).toEqual(tracked());
@@ -199,11 +193,11 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
 
   it('HTTP helpers: claimRoomFromPool polls to the answer, growRoomPool adds rooms, clearRoomPool deletes the warm ones', async () => {
     const d = runtime(2);
-    await d.runOrchestration(REFILL_ROOM_POOL, REFILL_INSTANCE_ID, {});
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
     const claim = await claimRoomFromPool(d, 'https://t/9', { timeoutMs: 5000 });
     expect(claim).toMatchObject({ ok: true, room: { tag: 'https://t/9' } });
     // the claim nudged the refill singleton
-    expect(d.instances.get(REFILL_INSTANCE_ID)?.name).toBe(REFILL_ROOM_POOL);
+    expect(d.instances.get(REFILL_INSTANCE_ID)?.name).toBe(ORCHESTRATIONS.refillRoomPool.name);
     await waitUntil(async () => (await d.getStatus(REFILL_INSTANCE_ID))?.runtimeStatus === 'Completed');
     expect(poolState(d).ready).toHaveLength(2);
     await growRoomPool(d, 3);

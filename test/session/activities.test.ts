@@ -4,7 +4,8 @@ import { createLogger } from '../../src/logging/logger';
 
 function fakePexip() {
   const participants: { id: string; conference: string; call_direction: string; protocol: string }[] = [];
-  const rooms = new Set(['mc-a']);
+  // configuration id → name, as Pexip holds them
+  const rooms = new Map([[1, 'mc-a']]);
   let dials = 0;
   const deps: SessionActivityDeps = {
     calls: {
@@ -30,8 +31,10 @@ function fakePexip() {
       },
     },
     rooms: {
-      async deleteRoom(name) {
-        return rooms.delete(name) ? 'deleted' : 'already_gone';
+      async deleteRoomById(id, name) {
+        if (rooms.get(id) !== name) return 'already_gone';
+        rooms.delete(id);
+        return 'deleted';
       },
     },
     logger: createLogger({ level: 'silent' }),

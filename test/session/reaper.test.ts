@@ -3,7 +3,8 @@ import type { SessionEvent } from '../../src/contracts';
 import type { DurableControl, InstanceStatus } from '../../src/http/types';
 import { createLogger } from '../../src/logging/logger';
 import { reap, type ReaperDeps } from '../../src/maintenance/reaper';
-import { emptyPool, type RoomPoolState } from '../../entities/roomPool';
+import { emptyPool } from '../../entities/roomPool';
+import type { RoomPoolState } from '../../src/contracts/roomPool';
 
 const PREFIX = 'mcprod-';
 const NOW = Date.parse('2026-12-01T12:00:00Z');

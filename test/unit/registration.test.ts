@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFunctionsCore, type FunctionsCoreStandIn } from '../../local/functions-core/coreApi';
 import type { CoreBinding } from '../../local/functions-core/types';
-import type { Registration } from '../../src/registrations';
+import type { Registration } from '../../src/functions/registration';
 
 /** Loads the Azure `main` entry against a stand-in worker core module, as the worker would. */
 function loadMainEntry(env: Record<string, string>): { core: FunctionsCoreStandIn; registrations: Registration[] } {
@@ -14,7 +14,8 @@ function loadMainEntry(env: Record<string, string>): { core: FunctionsCoreStandI
   try {
     jest.isolateModules(() => {
       jest.doMock('@azure/functions-core', () => core.module, { virtual: true });
-      const { buildRegistrations, createAppServices } = require('../../src/registrations') as typeof import('../../src/registrations');
+      const { buildRegistrations } = require('../../src/functions/registrations') as typeof import('../../src/functions/registrations');
+      const { createAppServices } = require('../../src/functions/services') as typeof import('../../src/functions/services');
       const { loadConfig } = require('../../src/config') as typeof import('../../src/config');
       const { createLogger } = require('../../src/logging/logger') as typeof import('../../src/logging/logger');
       require('../../src/functions/index');

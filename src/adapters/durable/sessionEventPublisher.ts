@@ -1,7 +1,5 @@
-import { SESSION_EVENT_NAME, type PublishOutcome, type SessionEvent, type SessionEventPublisher } from '../../contracts';
-import type { DurableControl } from '../../http/types';
-
-const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+import { SESSION_EVENT_NAME, type DurableControl, type PublishOutcome, type SessionEvent, type SessionEventPublisher } from '../../contracts';
+import { isFinished } from '../../contracts/durable';
 
 /**
  * Raises session events on the callSession instance named by the event's room. Raising an event
@@ -12,7 +10,7 @@ export function durableSessionEventPublisher(durable: DurableControl): SessionEv
     async publish(event: SessionEvent): Promise<PublishOutcome> {
       const status = await durable.getStatus(event.roomName);
       if (!status) return 'unknown_session';
-      if (FINISHED.has(status.runtimeStatus)) return 'session_finished';
+      if (isFinished(status)) return 'session_finished';
       await durable.raiseEvent(event.roomName, SESSION_EVENT_NAME, event);
       return 'accepted';
     },

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logging/logger';
+import { DEFAULT_RETRY, defaultSleep, retryDelayMs, type RetryPolicy } from '../retry';
 import { createIsolatedApiClient, type SdkApiClient } from './sdk';
 
 /** A Genesys call that failed, reduced to what is safe to keep (never headers: they hold tokens). */
@@ -36,17 +37,6 @@ export function toGenesysError(operation: string, error: unknown): GenesysApiErr
   return new GenesysApiError(operation, status, code, message, Number.isFinite(retryAfter) ? retryAfter : undefined);
 }
 
-export interface RetryPolicy {
-  /** attempts per call, the first included */
-  maxAttempts: number;
-  /** first back-off after a 5xx or a timeout; doubles each time */
-  baseDelayMs: number;
-  /** a Retry-After longer than this is not waited for: the call fails and the caller retries later */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, maxRetryAfterMs: 30_000 };
-
 export interface ServiceClientOptions {
   region: string;
   apiBaseUrl: string | undefined;
@@ -55,7 +45,10 @@ export interface ServiceClientOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
-  retry?: RetryPolicy;
+  /** the shared retry policy (src/adapters/retry.ts); each field defaults to DEFAULT_RETRY */
+  retry?: Partial<RetryPolicy>;
+  /** jitter source, for tests */
+  random?: () => number;
   /** log in again this long before the token's announced expiry */
   refreshMarginMs?: number;
 }
@@ -73,12 +66,10 @@ export function bodyOf<T>(response: unknown): T {
   return (r && typeof r === 'object' && 'body' in r ? r.body : r) as T;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createServiceClient(options: ServiceClientOptions): GenesysServiceClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const margin = options.refreshMarginMs ?? 60_000;
   const log = options.logger.child({ component: 'genesys-client' });
   const sdk = createIsolatedApiClient({
@@ -128,13 +119,11 @@ export function createServiceClient(options: ServiceClientOptions): GenesysServi
         attempt--;
         continue;
       }
-      if (!failure.transient || attempt >= retry.maxAttempts) throw failure;
-      let delay = retry.baseDelayMs * 2 ** (attempt - 1);
-      if (failure.status === 429) {
-        const asked = (failure.retryAfterSeconds ?? 1) * 1000;
-        if (asked > retry.maxRetryAfterMs) throw failure;
-        delay = Math.max(asked, delay);
-      }
+      if (!failure.transient) throw failure;
+      // a 429 without Retry-After still pauses a second: Genesys's limits are per minute
+      const asked = failure.status === 429 ? (failure.retryAfterSeconds ?? 1) * 1000 : undefined;
+      const delay = retryDelayMs(retry, attempt, { retryAfterMs: asked, ...(options.random ? { random: options.random } : {}) });
+      if (delay === undefined) throw failure;
       log.warn({ operation, status: failure.status, code: failure.code, attempt, delayMs: delay }, 'Genesys call will be retried');
       await sleep(delay);
     }

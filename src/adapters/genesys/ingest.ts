@@ -1,11 +1,6 @@
-import type { DurableControl } from '../../http/types';
 import type { Logger } from '../../logging/logger';
-import type { PublishOutcome, SessionEvent, SessionEventPublisher } from '../../contracts';
-import {
-  CONVERSATION_INDEX,
-  CONVERSATION_INDEX_OPS,
-  type ConversationIndexState,
-} from '../../../entities/conversationIndex';
+import type { DurableControl, PublishOutcome, SessionEvent, SessionEventPublisher } from '../../contracts';
+import { ENTITIES } from '../../contracts/durable';
 import { PoisonMessageError } from '../servicebus/poison';
 import { MAXCONF_ATTRIBUTE, roomFromAni } from './conversations';
 import { envelopesOf, parseEnvelope, type DetailEvent, type ParsedEnvelope } from './events';
@@ -130,20 +125,18 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
     conversationId,
     ...(eventType ? { eventType } : {}),
   });
-  const index = await deps.durable.readEntityState<ConversationIndexState>(CONVERSATION_INDEX, conversationId);
+  const index = await deps.durable.readEntityState(ENTITIES.conversationIndex, conversationId);
   const key = dedupeKey(parsed);
   if (index?.seen.includes(key)) return result('duplicate');
 
   const ani = 'ani' in event.body && typeof event.body.ani === 'string' ? event.body.ani : undefined;
   const attributes = event.kind === 'attributes' ? event.body.attributes : {};
   const roomName = index?.roomName ?? (ani ? roomFromAni(ani) : undefined) ?? attributes[MAXCONF_ATTRIBUTE];
-  const signal = (operation: string, input: unknown) =>
-    deps.durable.signalEntity(CONVERSATION_INDEX, conversationId, operation, input);
 
   let flowOutcome = index?.flowOutcome ?? null;
   if (event.kind === 'attributes' && attributes[FLOW_OUTCOME_ATTRIBUTE]) {
     flowOutcome = attributes[FLOW_OUTCOME_ATTRIBUTE];
-    await signal(CONVERSATION_INDEX_OPS.setFlowOutcome, { outcome: flowOutcome });
+    await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'setFlowOutcome', { outcome: flowOutcome });
   }
   if (!roomName) {
     deps.logger.info({ conversationId, topicName: parsed.topicName }, 'Genesys event for an unknown conversation, recorded and acknowledged');
@@ -156,7 +149,7 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
       deps.logger.info({ conversationId, topicName: parsed.topicName }, 'Genesys event for a room without a session, acknowledged');
       return result('unknown_session');
     }
-    await signal(CONVERSATION_INDEX_OPS.link, { roomName, at: new Date(event.body.eventTime).toISOString() });
+    await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'link', { roomName, at: new Date(event.body.eventTime).toISOString() });
   }
 
   if (event.kind === 'flow.end' && !flowOutcome && deps.flowOutcomeOf && flowReleasedCall(event.body)) {
@@ -170,14 +163,14 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
   const sessionEvent = toSessionEvent(event, roomName, flowOutcome);
   // Two topics can report one fact (acd.end ANSWERED and user.start): the session event's id catches that.
   if (sessionEvent && index?.seen.includes(sessionEvent.eventId)) {
-    await signal(CONVERSATION_INDEX_OPS.markSeen, { key });
+    await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'markSeen', { key });
     return result('duplicate', sessionEvent.type);
   }
   let status: IngestStatus = 'recorded';
   if (sessionEvent) status = await deps.publisher.publish(sessionEvent);
   // Marked after the publish: a crash in between redelivers, and the session drops the repeat by eventId.
-  await signal(CONVERSATION_INDEX_OPS.markSeen, { key });
-  if (sessionEvent) await signal(CONVERSATION_INDEX_OPS.markSeen, { key: sessionEvent.eventId });
+  await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'markSeen', { key });
+  if (sessionEvent) await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'markSeen', { key: sessionEvent.eventId });
   if (status !== 'accepted' && status !== 'recorded') {
     deps.logger.info({ conversationId, topicName: parsed.topicName, status }, 'Genesys event not raised on a session');
   }

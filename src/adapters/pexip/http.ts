@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { PexipAuth } from '../../config';
 import type { Logger } from '../../logging/logger';
+import { DEFAULT_RETRY, defaultSleep, retryAfterMs, retryDelayMs, type RetryPolicy } from '../retry';
 import { authProvider, type PexipAuthProvider } from './auth';
 import { PexipError } from './errors';
 
@@ -10,12 +11,8 @@ export interface PexipHttpOptions {
   logger: Logger;
   /** per attempt */
   timeoutMs?: number;
-  /** attempts including the first */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** a Retry-After longer than this is not waited out: the call fails as retryable instead */
-  maxRetryAfterMs?: number;
+  /** attempts, back-off and the longest Retry-After waited out (src/adapters/retry.ts); each defaults to DEFAULT_RETRY */
+  retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -47,14 +44,6 @@ export type PexipHttp = (request: PexipRequest) => Promise<PexipResponse>;
 
 const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function headersOf(response: AxiosResponse): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(response.headers ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v);
@@ -62,28 +51,24 @@ function headersOf(response: AxiosResponse): Record<string, string> {
 }
 
 /**
- * One place where management calls are made: a timeout on every attempt, exponential backoff
- * with full jitter on network errors and 5xx, 429 waits for Retry-After, one token renewal on 401.
+ * One place where management calls are made: a timeout on every attempt, the shared retry
+ * policy (src/adapters/retry.ts: backoff with full jitter on network errors and 5xx, 429 waits
+ * for Retry-After), one token renewal on 401.
  * Errors come out as PexipError, never as axios errors, so nothing above knows about axios.
  */
 export function createPexipHttp(options: PexipHttpOptions, client: AxiosInstance = axios.create()): PexipHttp {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxAttempts = options.maxAttempts ?? 4;
-  const baseDelayMs = options.baseDelayMs ?? 250;
-  const maxDelayMs = options.maxDelayMs ?? 5_000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const auth: PexipAuthProvider = authProvider(options.auth, options.baseUrl, client, timeoutMs, now);
   const log = options.logger.child({ component: 'pexip-client' });
 
-  const backoff = (attempt: number) => Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
-
   return async function send(request: PexipRequest): Promise<PexipResponse> {
     let reauthenticated = false;
     let lastError: PexipError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       let response: AxiosResponse;
       try {
         response = await client.request({
@@ -114,7 +99,9 @@ export function createPexipHttp(options: PexipHttpOptions, client: AxiosInstance
           if (!request.idempotent && !NEVER_REACHED.has(code)) throw lastError;
         }
         log.warn({ operation: request.operation, attempt, code: lastError.code }, 'pexip call failed');
-        if (attempt < maxAttempts) await sleep(backoff(attempt));
+        const delay = retryDelayMs(policy, attempt, { random });
+        if (delay === undefined) break;
+        await sleep(delay);
         continue;
       }
 
@@ -126,20 +113,21 @@ export function createPexipHttp(options: PexipHttpOptions, client: AxiosInstance
         continue;
       }
       if (status === 429) {
-        const wait = retryAfterMs(headersOf(response)['retry-after'], now()) ?? backoff(attempt);
-        lastError = new PexipError('rate_limited', `Pexip ${request.operation}: rate limited (429)`, true, 429, wait / 1000);
+        const asked = retryAfterMs(headersOf(response)['retry-after'], now());
+        const wait = retryDelayMs(policy, attempt, { retryAfterMs: asked, random });
+        lastError = new PexipError('rate_limited', `Pexip ${request.operation}: rate limited (429)`, true, 429, (asked ?? wait ?? 0) / 1000);
         log.warn({ operation: request.operation, attempt, waitMs: wait }, 'pexip rate limited');
-        if (attempt < maxAttempts && wait <= maxRetryAfterMs) {
-          await sleep(wait);
-          continue;
-        }
-        throw lastError;
+        if (wait === undefined) throw lastError;
+        await sleep(wait);
+        continue;
       }
       if (status >= 500) {
         lastError = new PexipError('server_error', `Pexip ${request.operation}: server error ${status}`, true, status);
         log.warn({ operation: request.operation, attempt, status }, 'pexip server error');
         if (!request.idempotent) throw lastError;
-        if (attempt < maxAttempts) await sleep(backoff(attempt));
+        const delay = retryDelayMs(policy, attempt, { random });
+        if (delay === undefined) break;
+        await sleep(delay);
         continue;
       }
       if (status === 401 || status === 403) {

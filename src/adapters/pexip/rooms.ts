@@ -24,7 +24,6 @@ export interface PexipRooms {
   /** Creates a room this deployment owns. Idempotent by name: an owned room of that name is returned as it is. */
   createRoom(room: NewRoom): Promise<PexipConference>;
   getRoomByName(name: string): Promise<PexipConference | undefined>;
-  findRoomsByTag(tag: string): Promise<PexipConference[]>;
   listRooms(options?: { nameStartsWith?: string; limit?: number; offset?: number }): Promise<RoomPage>;
   /** Every room this deployment owns (prefix and marker), across all pages. */
   listOwnedRooms(): Promise<PexipConference[]>;
@@ -32,6 +31,12 @@ export interface PexipRooms {
   updateTag(name: string, tag: string): Promise<PexipConference>;
   /** Deletes an owned room. A room that is already gone counts as deleted. */
   deleteRoom(name: string): Promise<'deleted' | 'already_gone'>;
+  /**
+   * Deletes an owned room by its configuration id, without looking it up: for a room whose id
+   * MaxConf recorded when it claimed it (the session's teardown). The name is checked against
+   * the prefix and the persistent-room rule. Gone already counts as deleted.
+   */
+  deleteRoomById(id: number, name: string): Promise<'deleted' | 'already_gone'>;
 }
 
 function parseRoom(data: unknown): PexipConference {
@@ -65,9 +70,13 @@ export function pexipRooms(http: PexipHttp, prefix: string, logger: Logger): Pex
     return parsePage(reply.data).rooms.find((r) => r.name === name);
   }
 
-  async function requireOwned(name: string, operation: string): Promise<PexipConference | undefined> {
+  function requireOwnedName(name: string, operation: string): void {
     if (isPersistentRoomName(name)) throw new PexipError('persistent_room', `refusing to ${operation} persistent room`, false);
     if (!name.startsWith(prefix)) throw new PexipError('not_owned', `refusing to ${operation} a room outside prefix ${prefix}`, false);
+  }
+
+  async function requireOwned(name: string, operation: string): Promise<PexipConference | undefined> {
+    requireOwnedName(name, operation);
     const room = await getRoomByName(name);
     if (room && !isOwnedRoom(room, prefix)) throw new PexipError('not_owned', `refusing to ${operation} a room without the MaxConf marker`, false);
     return room;
@@ -81,6 +90,13 @@ export function pexipRooms(http: PexipHttp, prefix: string, logger: Logger): Pex
     const page = parsePage(reply.data);
     const nextOffset = page.next ? page.offset + page.rooms.length : undefined;
     return { rooms: page.rooms, totalCount: page.total, nextOffset: page.rooms.length === 0 ? undefined : nextOffset };
+  }
+
+  async function deleteById(id: number): Promise<'deleted' | 'already_gone'> {
+    const reply = await http({ method: 'DELETE', path: `${CONFERENCE}${encodeURIComponent(String(id))}/`, idempotent: true, operation: 'delete room' });
+    if (reply.status === 204 || reply.status === 200 || reply.status === 202) return 'deleted';
+    if (reply.status === 404) return 'already_gone';
+    throw unexpected('delete room', reply.status);
   }
 
   return {
@@ -123,12 +139,6 @@ export function pexipRooms(http: PexipHttp, prefix: string, logger: Logger): Pex
 
     getRoomByName,
 
-    async findRoomsByTag(tag) {
-      const reply = await http({ method: 'GET', path: CONFERENCE, params: { tag, limit: 0 }, idempotent: true, operation: 'find rooms by tag' });
-      if (reply.status !== 200) throw unexpected('find rooms by tag', reply.status);
-      return parsePage(reply.data).rooms.filter((r) => r.tag === tag);
-    },
-
     listRooms,
 
     async listOwnedRooms() {
@@ -156,10 +166,12 @@ export function pexipRooms(http: PexipHttp, prefix: string, logger: Logger): Pex
     async deleteRoom(name) {
       const room = await requireOwned(name, 'delete');
       if (!room) return 'already_gone';
-      const reply = await http({ method: 'DELETE', path: `${CONFERENCE}${room.id}/`, idempotent: true, operation: 'delete room' });
-      if (reply.status === 204 || reply.status === 200 || reply.status === 202) return 'deleted';
-      if (reply.status === 404) return 'already_gone';
-      throw unexpected('delete room', reply.status);
+      return deleteById(room.id);
+    },
+
+    async deleteRoomById(id, name) {
+      requireOwnedName(name, 'delete');
+      return deleteById(id);
     },
   };
 }

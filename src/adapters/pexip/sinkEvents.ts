@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SEEN, type RoomIngestState } from '../../contracts/durable';
 import type { SessionEvent } from '../../contracts/sessionEvents';
 import { isPersistentRoomName } from './naming';
 
@@ -180,14 +181,6 @@ export function translateSinkEvent(e: ParsedSinkEvent, genesysSipUri: string | u
 }
 
 /** What ingestion remembers per room, outside the orchestration history. */
-export interface RoomIngestState {
-  /** event ids already handed to the session (bounded) */
-  seen: string[];
-  /** the last conference transition handed on; per-node repeats of it are dropped */
-  conference?: 'started' | 'ended';
-}
-
-export const MAX_SEEN = 200;
 
 /** Drops what the session has already been told; returns the events to publish and the state after them. */
 export function newEvents(events: SessionEvent[], state: RoomIngestState | undefined): { publish: SessionEvent[]; state: RoomIngestState } {

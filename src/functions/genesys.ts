@@ -1,29 +1,22 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import type { AppServices, Registration } from '../../registrations';
-import { CONVERSATION_INDEX, conversationIndexEntity } from '../../../entities/conversationIndex';
-import {
-  asActivity,
-  GENESYS_ACTIVITIES,
-  genesysDisconnectActivity,
-  genesysFindConversationActivity,
-  genesysQueueStatusActivity,
-} from '../../../activities/genesys';
-import { durableSessionEventPublisher } from '../durable/sessionEventPublisher';
-import { genesysEventsHandler } from '../../http/genesysEvents';
+import { genesysDisconnectActivity, genesysFindConversationActivity, genesysQueueStatusActivity } from '../../activities/genesys';
+import { conversationIndexEntity } from '../../entities/conversationIndex';
+import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
+import type { GenesysConversations } from '../adapters/genesys/conversations';
+import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage } from '../adapters/genesys/ingest';
 import {
   inlineEnvelopeQueue,
   inProcessEnvelopeQueue,
   serviceBusEnvelopeQueue,
   type EnvelopeQueue,
   type LocalEnqueue,
-} from '../servicebus/envelopeQueue';
-import { isPoisonMessageError } from '../servicebus/poison';
-import type { RequestContext } from '../../http/types';
-import type { MaxConfConfig } from '../../config';
-import type { Logger } from '../../logging/logger';
-import { createServiceClient } from './client';
-import { createGenesysConversations, type GenesysConversations } from './conversations';
-import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage } from './ingest';
+} from '../adapters/servicebus/envelopeQueue';
+import { isPoisonMessageError } from '../adapters/servicebus/poison';
+import { ACTIVITIES, ENTITIES } from '../contracts/durable';
+import type { RequestContext } from '../contracts/ports';
+import { genesysEventsHandler } from '../http/genesysEvents';
+import { activityRegistration, entityRegistration, type Registration } from './registration';
+import { once, type AppServices } from './services';
 
 /** The app-setting prefix of the identity-based Service Bus connection (`ServiceBusConnection__fullyQualifiedNamespace`). */
 export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
@@ -34,30 +27,16 @@ export const GENESYS_FUNCTIONS = {
 } as const;
 
 export interface GenesysWiring {
-  /** the local host's in-process queue (`host.enqueue`); Azure uses Service Bus instead */
+  /** an in-process queue (`host.enqueue`) to hand envelopes to instead of processing them inline; Azure uses Service Bus */
   localEnqueue?: LocalEnqueue;
   /** replaces the Genesys adapter (tests) */
   conversations?: GenesysConversations;
 }
 
-/** Builds one thing once, on first use, so registering functions opens no connection. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
-
-/** MaxConf's own Genesys client from config; undefined when no org is configured. */
-export function createGenesysFromConfig(config: MaxConfConfig, logger: Logger, now: () => Date): GenesysConversations | undefined {
-  const g = config.genesys;
-  if (!g.credentials) return undefined;
-  const log = logger.child({ component: 'genesys' });
-  const client = createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: log });
-  return createGenesysConversations({ client, logger: log, now, queueName: g.queueName });
-}
-
 /**
  * Every Genesys function: the queue consumer of EventBridge envelopes, `POST /genesys/events`,
- * the conversation index entity and the activities the session calls.
+ * the conversation index entity and the activities the session calls, over the app's one
+ * Genesys client.
  */
 export function genesysRegistrations(services: AppServices, wiring: GenesysWiring = {}): Registration[] {
   const { config, logger } = services;
@@ -114,9 +93,9 @@ export function genesysRegistrations(services: AppServices, wiring: GenesysWirin
       durableClient: true,
       handler: genesysEventsHandler({ apiKey: g.eventsApiKey, queue: envelopeQueue, logger: log }),
     },
-    { kind: 'entity', name: CONVERSATION_INDEX, handler: conversationIndexEntity },
-    { kind: 'activity', name: GENESYS_ACTIVITIES.queueStatus, handler: asActivity(genesysQueueStatusActivity(activityDeps)) },
-    { kind: 'activity', name: GENESYS_ACTIVITIES.disconnect, handler: asActivity(genesysDisconnectActivity(activityDeps)) },
-    { kind: 'activity', name: GENESYS_ACTIVITIES.findConversation, handler: asActivity(genesysFindConversationActivity(activityDeps)) },
+    entityRegistration(ENTITIES.conversationIndex, conversationIndexEntity),
+    activityRegistration(ACTIVITIES.genesysQueueStatus, genesysQueueStatusActivity(activityDeps)),
+    activityRegistration(ACTIVITIES.genesysDisconnect, genesysDisconnectActivity(activityDeps)),
+    activityRegistration(ACTIVITIES.genesysFindConversation, genesysFindConversationActivity(activityDeps)),
   ];
 }

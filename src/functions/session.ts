@@ -1,13 +1,13 @@
-import type { ActivityHandler } from 'durable-functions';
 import { dialQueueActivity, teardownSessionActivity } from '../../activities/callSession';
-import { CONVERSATION_INDEX, type ConversationIndexState } from '../../entities/conversationIndex';
-import { CALL_SESSION, callSession, SESSION_ACTIVITIES } from '../../orchestrators/callSession';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from './roomPoolClient';
+import { callSession } from '../../orchestrators/callSession';
 import { verifierFromConfig } from '../adapters/auth';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
+import type { PexipCalls, PexipRooms } from '../adapters/pexip';
+import { ACTIVITIES, ENTITIES, ORCHESTRATIONS } from '../contracts/durable';
+import type { DurableControl } from '../contracts/ports';
 import { sessionSettings } from '../domain/session';
 import { createAgentTokenValidator } from '../http/agentAuth';
-import { coreRoutes, openApiHandler, type DocumentedRoute } from '../http/openapi';
+import { coreRoutes, openApiHandler } from '../http/openapi';
 import { publicRoomHandler } from '../http/publicRoom';
 import {
   bulkCreateRoomsHandler,
@@ -19,34 +19,55 @@ import {
   updateRoomHandler,
 } from '../http/rooms';
 import { getSessionHandler, listSessionsHandler, terminateSessionHandler } from '../http/sessions';
+import type { ApiHandler } from '../http/types';
 import { reap } from '../maintenance/reaper';
-import type { AppServices, Registration } from '../registrations';
+import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from '../session/roomPoolClient';
+import { activityRegistration, orchestrationRegistration, type HttpMethod, type Registration } from './registration';
+import type { AppServices } from './services';
 
 /** How long a claimed room may exist before its session shows up; younger orphans are left alone. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
+
+/** The Pexip client's rooms, resolved per call so an unconfigured Pexip fails the request, not the app's start. */
+function lazyRooms(services: AppServices): PexipRooms {
+  const rooms = () => services.pexip().rooms;
+  return {
+    createRoom: (room) => rooms().createRoom(room),
+    getRoomByName: (name) => rooms().getRoomByName(name),
+    listRooms: (options) => rooms().listRooms(options),
+    listOwnedRooms: () => rooms().listOwnedRooms(),
+    updateTag: (name, tag) => rooms().updateTag(name, tag),
+    deleteRoom: (name) => rooms().deleteRoom(name),
+    deleteRoomById: (id, name) => rooms().deleteRoomById(id, name),
+  };
+}
+
+function lazyCalls(services: AppServices): PexipCalls {
+  const calls = () => services.pexip().calls;
+  return {
+    dialOut: (request) => calls().dialOut(request),
+    disconnectParticipant: (id) => calls().disconnectParticipant(id),
+    disconnectConference: (name) => calls().disconnectConference(name),
+    listParticipants: (name) => calls().listParticipants(name),
+  };
+}
 
 /**
  * The call session and the API around it: v1's room routes, the Agent App route, support's
  * session routes, the OpenAPI document, the callSession orchestration and its activities, and
  * the reaper.
  */
-export function sessionRegistrations(services: AppServices, extraRoutes: DocumentedRoute[] = []): Registration[] {
+export function sessionRegistrations(services: AppServices): Registration[] {
   const { config, logger, now } = services;
   const verifier = verifierFromConfig(config);
-  const rooms = {
-    getRoomByName: (name: string) => services.pexip().rooms.getRoomByName(name),
-    listRooms: (options?: Parameters<ReturnType<AppServices['pexip']>['rooms']['listRooms']>[0]) => services.pexip().rooms.listRooms(options),
-    updateTag: (name: string, tag: string) => services.pexip().rooms.updateTag(name, tag),
-    deleteRoom: (name: string) => services.pexip().rooms.deleteRoom(name),
-    listOwnedRooms: () => services.pexip().rooms.listOwnedRooms(),
-  };
+  const rooms = lazyRooms(services);
   const roomDeps = {
     verifier,
     rooms,
     roomPrefix: config.pexip.roomPrefix,
     claimRoom: claimRoomFromPool,
     growPool: growRoomPool,
-    clearPool: (durable: Parameters<typeof clearRoomPool>[0]) => clearRoomPool(durable),
+    clearPool: (durable: DurableControl) => clearRoomPool(durable),
     publisher: durableSessionEventPublisher,
     settings: sessionSettings(config.deadlines),
     logger,
@@ -55,8 +76,8 @@ export function sessionRegistrations(services: AppServices, extraRoutes: Documen
   const sessionDeps = {
     verifier,
     publisher: durableSessionEventPublisher,
-    async roomOfConversation(durable: Parameters<typeof durableSessionEventPublisher>[0], conversationId: string) {
-      const state = await durable.readEntityState<ConversationIndexState>(CONVERSATION_INDEX, conversationId);
+    async roomOfConversation(durable: DurableControl, conversationId: string) {
+      const state = await durable.readEntityState(ENTITIES.conversationIndex, conversationId);
       return state?.roomName ?? undefined;
     },
     now,
@@ -66,24 +87,16 @@ export function sessionRegistrations(services: AppServices, extraRoutes: Documen
     logger,
     now,
   });
-  const activityDeps = {
-    calls: {
-      dialOut: (r: Parameters<ReturnType<AppServices['pexip']>['calls']['dialOut']>[0]) => services.pexip().calls.dialOut(r),
-      disconnectParticipant: (id: string) => services.pexip().calls.disconnectParticipant(id),
-      disconnectConference: (name: string) => services.pexip().calls.disconnectConference(name),
-      listParticipants: (name: string) => services.pexip().calls.listParticipants(name),
-    },
-    rooms,
-    logger,
-  };
+  const activityDeps = { calls: lazyCalls(services), rooms, logger };
 
-  const http = (
-    name: string,
-    route: string,
-    methods: ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
-    handler: Registration & { kind: 'http' } extends { handler: infer H } ? H : never,
-    durableClient = true,
-  ): Registration => ({ kind: 'http', name, route, methods, durableClient, handler });
+  const http = (name: string, route: string, methods: HttpMethod[], handler: ApiHandler, durableClient = true): Registration => ({
+    kind: 'http',
+    name,
+    route,
+    methods,
+    durableClient,
+    handler,
+  });
 
   return [
     http('roomCreate', 'room/create', ['POST'], createRoomHandler(roomDeps)),
@@ -97,10 +110,10 @@ export function sessionRegistrations(services: AppServices, extraRoutes: Documen
     http('sessionGet', 'sessions/{id}', ['GET'], getSessionHandler(sessionDeps)),
     http('sessionList', 'sessions', ['GET'], listSessionsHandler(sessionDeps)),
     http('sessionTerminate', 'sessions/{id}/terminate', ['POST'], terminateSessionHandler(sessionDeps)),
-    http('openApi', 'openapi.json', ['GET'], openApiHandler([...coreRoutes(), ...extraRoutes]), false),
-    { kind: 'orchestration', name: CALL_SESSION, handler: callSession },
-    { kind: 'activity', name: SESSION_ACTIVITIES.dialQueue, handler: dialQueueActivity(activityDeps) as unknown as ActivityHandler },
-    { kind: 'activity', name: SESSION_ACTIVITIES.teardownSession, handler: teardownSessionActivity(activityDeps) as unknown as ActivityHandler },
+    http('openApi', 'openapi.json', ['GET'], openApiHandler(coreRoutes()), false),
+    orchestrationRegistration(ORCHESTRATIONS.callSession, callSession),
+    activityRegistration(ACTIVITIES.dialQueue, dialQueueActivity(activityDeps)),
+    activityRegistration(ACTIVITIES.teardownSession, teardownSessionActivity(activityDeps)),
     {
       kind: 'timer',
       name: 'reaper',

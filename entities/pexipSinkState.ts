@@ -1,14 +1,14 @@
-import type { EntityContext, EntityHandler } from 'durable-functions';
-import { MAX_SEEN, type RoomIngestState } from '../src/adapters/pexip/sinkEvents';
+import type { EntityContext } from 'durable-functions';
+import { MAX_SEEN, type RoomIngestState } from '../src/contracts/durable';
 
 /**
  * What the Pexip event sink has already handed to a room's session (event ids, the last
  * conference transition), keyed by room name. It lives outside the orchestration history so
- * Pexip's repeats and `participant_updated` noise never become history lines.
+ * Pexip's repeats and `participant_updated` noise never become history lines
+ * (`ENTITIES.pexipSinkState`; src/http/eventSink.ts reads and records it).
  */
-export const PEXIP_SINK_STATE_ENTITY = 'pexipSinkState';
 
-export const pexipSinkStateEntity: EntityHandler<RoomIngestState> = (context: EntityContext<RoomIngestState>) => {
+export function pexipSinkStateEntity(context: EntityContext<RoomIngestState>): void {
   const state = context.df.getState(() => ({ seen: [] })) ?? { seen: [] };
   switch (context.df.operationName) {
     case 'record': {
@@ -28,4 +28,4 @@ export const pexipSinkStateEntity: EntityHandler<RoomIngestState> = (context: En
     default:
       context.df.return(state);
   }
-};
+}

@@ -1,0 +1,52 @@
+import type { EntityOperation, EntitySpec, OrchestrationSpec } from './durableSpec';
+import type { PublishOutcome, SessionEvent } from './sessionEvents';
+
+/**
+ * The ports adapters and handlers share. They import nothing of the app but the contracts, so
+ * an adapter can take a durable client or a publisher without knowing HTTP, orchestrators or
+ * entities. src/functions implements DurableControl over the durable-functions client.
+ */
+
+/** What code outside orchestrations may ask of the durable runtime; typed by the durable table. */
+export interface DurableControl {
+  startNew<I, O>(orchestration: OrchestrationSpec<I, O>, instanceId: string, input: NoInfer<I>): Promise<void>;
+  raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  getStatus(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** instances created in the span (all pages), optionally only those in the given runtime states */
+  listInstances(filter: { createdFrom?: Date; createdTo?: Date; runtimeStatus?: string[] }): Promise<InstanceStatus[]>;
+  terminate(instanceId: string, reason: string): Promise<void>;
+  signalEntity<S, Ops extends Record<string, EntityOperation>, K extends keyof Ops & string>(
+    entity: EntitySpec<S, Ops>,
+    key: string,
+    operation: K,
+    ...input: Ops[K]['input'] extends undefined ? [] : [Ops[K]['input']]
+  ): Promise<void>;
+  readEntityState<S, Ops extends Record<string, EntityOperation>>(entity: EntitySpec<S, Ops>, key: string): Promise<S | undefined>;
+}
+
+export interface InstanceStatus {
+  instanceId: string;
+  name: string;
+  runtimeStatus: string;
+  input: unknown;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+}
+
+/** What every trigger's handler gets besides its input. */
+export interface RequestContext {
+  invocationId: string;
+  /** present when the function has a durable client binding */
+  durable: DurableControl | undefined;
+}
+
+/**
+ * The one way adapters hand events to call sessions (the instance id of a callSession is its
+ * room name). Implementations answer once the event is durably accepted, never after the
+ * orchestration has run.
+ */
+export interface SessionEventPublisher {
+  publish(event: SessionEvent): Promise<PublishOutcome>;
+}

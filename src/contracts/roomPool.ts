@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { PexipConference } from '../adapters/pexip/models';
+import type { EntityOperation } from './durableSpec';
+
+/**
+ * The warm room pool's state and operations (the entity itself is entities/roomPool.ts). One
+ * entity instance (`roomPool@default`) holds every pool room this deployment has, in exactly one
+ * list.
+ */
+export const ROOM_POOL_KEY = 'default';
+
+export interface PoolRoom {
+  name: string;
+  id: number;
+  createdAt: string;
+}
+
+export interface CreatingRoom {
+  name: string;
+  since: string;
+  /** `claim`: made on demand for one waiting claim (`claimId`); `pool`: a warm room */
+  purpose: 'pool' | 'claim';
+  claimId?: string;
+}
+
+export interface ClaimedRoom {
+  name: string;
+  id: number;
+  claimId: string;
+  claimedAt: string;
+}
+
+export interface BrokenRoom {
+  name: string;
+  reason: string;
+  since: string;
+}
+
+export interface RoomPoolState {
+  ready: PoolRoom[];
+  creating: CreatingRoom[];
+  claimed: ClaimedRoom[];
+  broken: BrokenRoom[];
+  /** rooms asked for on top of ROOM_POOL_SIZE (v1 bulk create); used up as they are claimed */
+  extra: number;
+}
+
+export interface RefillPlan {
+  /** warm rooms to make now */
+  deficit: number;
+  /** names reserved long ago and never confirmed: a crashed refill; complete them */
+  stale: CreatingRoom[];
+  broken: string[];
+}
+
+export type ClaimOutcome = { room: PoolRoom } | { empty: true };
+
+const name = z.string().min(1).max(250);
+const at = z.string().max(64);
+
+/**
+ * Every operation the pool entity takes, with its input. The entity parses `{ ...input, op }`
+ * with this, so a malformed operation changes nothing and answers an error.
+ */
+export const PoolOperation = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('reserve'), name, at, purpose: z.enum(['pool', 'claim']), claimId: z.string().max(300).optional() }),
+  z.object({ op: z.literal('created'), name, id: z.number().int(), at }),
+  z.object({ op: z.literal('createFailed'), name }),
+  z.object({ op: z.literal('abandonClaim'), name }),
+  z.object({ op: z.literal('claim'), claimId: z.string().min(1).max(300), at }),
+  z.object({ op: z.literal('markBroken'), name, reason: z.string(), at }),
+  z.object({ op: z.literal('removed'), name }),
+  z.object({ op: z.literal('grow'), count: z.number() }),
+  z.object({ op: z.literal('drain') }),
+  z.object({ op: z.literal('plan'), size: z.number().int().nonnegative(), at, staleAfterMs: z.number().nonnegative() }),
+  z.object({ op: z.literal('get') }),
+]);
+export type PoolOperation = z.infer<typeof PoolOperation>;
+export type PoolOperationName = PoolOperation['op'];
+
+/** What each operation answers. */
+export interface PoolResults {
+  reserve: { reserved: boolean };
+  created: { placed: 'claimed' | 'ready' | 'already' | 'unknown' };
+  createFailed: null;
+  abandonClaim: null;
+  claim: ClaimOutcome;
+  markBroken: null;
+  removed: null;
+  grow: null;
+  drain: { rooms: PoolRoom[] };
+  plan: RefillPlan;
+  get: RoomPoolState;
+}
+
+type PoolInput<K extends PoolOperationName> = Omit<Extract<PoolOperation, { op: K }>, 'op'>;
+export type RoomPoolOperations = {
+  [K in PoolOperationName]: EntityOperation<[keyof PoolInput<K>] extends [never] ? undefined : PoolInput<K>, PoolResults[K]>;
+};
+
+/** A room as the pool's orchestrations report it (activities/pexipRoom.ts). */
+export type RoomActivityResult = { ok: true; room: PexipConference } | { ok: false; retryable: boolean; reason: string };
+
+/** Names the pool holds outside sessions (ready, being made, broken): the reaper leaves these alone. */
+export function poolRoomNamesOf(state: RoomPoolState | undefined): Set<string> {
+  if (!state) return new Set();
+  return new Set([...state.ready, ...state.creating, ...state.broken].map((r) => r.name));
+}
