@@ -151,12 +151,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     },
     idle: () => dispatcher.idle(),
     async enqueue(queueName: string, message: unknown) {
-      store.addQueueMessage(queueName, JSON.stringify(message ?? null), clock.now());
+      store.queues.add(queueName, JSON.stringify(message ?? null), clock.now());
       dispatcher.kick();
     },
-    deadLetters: (queueName) => store.deadLetters(queueName).map((d) => ({ message: JSON.parse(d.body) as unknown, reason: d.reason })),
-    history: (instanceId) => store.history(instanceId),
-    historyText: (instanceId) => formatHistory(store.history(instanceId)),
+    deadLetters: (queueName) => store.queues.deadLetters(queueName).map((d) => ({ message: JSON.parse(d.body) as unknown, reason: d.reason })),
+    history: (instanceId) => store.history.events(instanceId),
+    historyText: (instanceId) => formatHistory(store.history.events(instanceId)),
     now: () => new Date(clock.now()),
     functionNames: () => [...core.functions.keys()],
   };

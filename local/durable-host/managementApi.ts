@@ -101,7 +101,7 @@ export class ManagementApi {
       createdTime: new Date(row.createdAt).toISOString(),
       lastUpdatedTime: new Date(row.updatedAt).toISOString(),
     };
-    if (options.showHistory) status.historyEvents = formatHistoryEvents(this.store.history(row.instanceId), options.showHistoryOutput === true);
+    if (options.showHistory) status.historyEvents = formatHistoryEvents(this.store.history.events(row.instanceId), options.showHistoryOutput === true);
     return status;
   }
 
@@ -153,7 +153,7 @@ export class ManagementApi {
   }
 
   private getStatus(instanceId: string, call: ApiCall): ApiResult {
-    const row = this.store.getInstance(instanceId);
+    const row = this.store.instances.get(instanceId);
     if (!row) return { status: 404, body: { message: `No instance with ID '${instanceId}' found.` } };
     const flag = (name: string, fallback: boolean) => {
       const v = call.query.get(name);
@@ -197,7 +197,7 @@ export class ManagementApi {
         return { status: 400, body: { message: 'Invalid continuation token.' } };
       }
     }
-    const rows = this.store.queryInstances({ ...this.filter(call), after, limit: limit + 1 });
+    const rows = this.store.instances.query({ ...this.filter(call), after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const headers: Record<string, string> = {};
     if (rows.length > limit) {
@@ -236,7 +236,7 @@ export class ManagementApi {
     if (filter.createdFrom === undefined || Number.isNaN(filter.createdFrom)) {
       return { status: 400, body: { message: 'A createdTimeFrom query parameter is required to purge by filter.' } };
     }
-    const rows = this.store.queryInstances(filter).filter((r) => TERMINAL_STATUSES.has(r.status) || filter.statuses !== undefined);
+    const rows = this.store.instances.query(filter).filter((r) => TERMINAL_STATUSES.has(r.status) || filter.statuses !== undefined);
     const deleted = this.engine.purge(rows.map((r) => r.instanceId));
     return deleted === 0 ? { status: 404, body: { instancesDeleted: 0 } } : { status: 200, body: { instancesDeleted: deleted } };
   }
