@@ -2,6 +2,7 @@ import { ActionType, flatten, jsonOfProcessedInput, type OrchestratorState } fro
 import { hasOpenWork, type Book, type Changes } from './book';
 import type { EngineContext } from './engineContext';
 import { ActionScheduler } from './actionScheduler';
+import { customStatusTooLarge } from './customStatus';
 import { EpisodeEndings } from './endings';
 import { event, EventType, type HistoryEvent } from './history';
 import { errorMessage, fromTypedData, triggerBinding } from './invoke';
@@ -91,7 +92,15 @@ export class EpisodeRunner {
     const latest = store.instances.get(instanceId);
     if (!latest || latest.executionId !== instance.executionId) return true;
 
-    if (state?.customStatus !== undefined) instance.customStatus = JSON.stringify(state.customStatus);
+    // the extension sets the status before it replays any action, and a status over the limit fails the orchestration
+    const statusJson = state?.customStatus !== undefined ? JSON.stringify(state.customStatus) : undefined;
+    const statusProblem = statusJson === undefined ? undefined : customStatusTooLarge(statusJson);
+    if (statusProblem) {
+      this.endings.fail(instance, changes, `Orchestrator function '${instance.name}' failed: ${statusProblem}`, now);
+      this.endings.commit(instance, book, past.length, changes, consumed, wasPending);
+      return true;
+    }
+    if (statusJson !== undefined) instance.customStatus = statusJson;
     if (failure !== undefined || !state) {
       this.endings.fail(instance, changes, `Orchestrator function '${instance.name}' failed: ${failure ?? 'no result'}`, now);
       this.endings.commit(instance, book, past.length, changes, consumed, wasPending);
