@@ -39,6 +39,8 @@ export interface LocalHostOptions {
   maxDeliveryCount?: number;
   /** the interface to listen on; default 127.0.0.1 */
   hostname?: string;
+  /** request bodies over this many bytes get 413 before they are read; default 1 MiB */
+  maxBodyBytes?: number;
 }
 
 export interface LocalHost {
@@ -112,7 +114,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     clientData,
   });
   const management = new ManagementApi(engine, store, taskHubName, () => dispatcher.kick());
-  const server = createHostServer({ routePrefix: options.routePrefix ?? '', management, functions, invoker, logger, clientData });
+  const server = createHostServer({
+    routePrefix: options.routePrefix ?? '',
+    management,
+    functions,
+    invoker,
+    logger,
+    clientData,
+    maxBodyBytes: options.maxBodyBytes,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
