@@ -78,7 +78,7 @@ export function createHostServer(options: HostServerOptions): Server {
           origin,
         });
         const headers: Record<string, string> = { ...result.headers };
-        if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+        if (result.body !== undefined) headers['content-type'] = result.contentType ?? 'application/json; charset=utf-8';
         res.writeHead(result.status, headers);
         res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
         return;
