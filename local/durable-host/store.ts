@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { EntityTable } from './entityTables';
@@ -26,12 +26,19 @@ export class HostStore {
   readonly queues: QueueTable;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new DatabaseSync(join(dataDir, 'durable-host.sqlite'));
+    // the state holds session inputs and outputs: owner-only, like the secrets file beside it
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+    const file = join(dataDir, 'durable-host.sqlite');
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    this.db = new DatabaseSync(file);
     // WAL: readers never block the writer, and a committed transaction survives a killed
     // process (NORMAL sync only risks the last commits on an OS crash, not a process crash).
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.db.exec(SCHEMA);
+    // SQLite creates -wal and -shm with the database's mode; files left by an older run are tightened
+    for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
     const sql = new Sql(this.db);
     this.instances = new InstanceTable(sql);
     this.history = new HistoryTable(sql);
