@@ -79,7 +79,13 @@ export class Dispatcher {
   ) {
     const now = clock.now();
     this.cron = functions.timers.map(({ fn, trigger, schedule }) => {
-      const parsed = parseNcrontab(schedule);
+      let parsed: Schedule;
+      try {
+        parsed = parseNcrontab(schedule);
+      } catch (error) {
+        // the Functions host refuses to load such an app: so does this one, naming the function
+        throw new Error(`Timer trigger '${fn.metadata.name}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       return { fn, trigger, schedule: parsed, last: undefined, nextAt: parsed.next(now) };
     });
     this.queues = functions.queueNames();

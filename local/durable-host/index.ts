@@ -109,10 +109,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   let origin = '';
   const clientData = () => durableClientData(origin, taskHubName);
-  const dispatcher = new Dispatcher(engine, store, functions, invoker, clock, logger, {
-    maxDeliveryCount: options.maxDeliveryCount ?? 10,
-    clientData,
-  });
+  let dispatcher: Dispatcher;
+  try {
+    dispatcher = new Dispatcher(engine, store, functions, invoker, clock, logger, {
+      maxDeliveryCount: options.maxDeliveryCount ?? 10,
+      clientData,
+    });
+  } catch (error) {
+    // an app the host refuses to run (a schedule NCRONTAB rejects) leaves no open database behind
+    store.close();
+    throw error;
+  }
   const management = new ManagementApi(engine, store, taskHubName, () => dispatcher.kick());
   const server = createHostServer({
     routePrefix: options.routePrefix ?? '',

@@ -57,3 +57,13 @@ describe('NCRONTAB schedules (timer triggers) as the Functions host reads them',
     expect(() => parseNcrontab(expression)).toThrow(message);
   });
 });
+
+describe('a timer trigger with a schedule NCRONTAB refuses', () => {
+  it('stops the host from loading the app, naming the function', async () => {
+    const { startTestHost } = await import('../support/localHost');
+    const { join } = await import('node:path');
+    await expect(startTestHost({}, { entry: join(__dirname, 'fixtures', 'quartzTimer') })).rejects.toThrow(
+      "Timer trigger 'lastDay': '0 0 0 L * *' uses 'L' (last), which NCRONTAB does not support",
+    );
+  });
+});
