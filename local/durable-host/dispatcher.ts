@@ -79,7 +79,13 @@ export class Dispatcher {
   ) {
     const now = clock.now();
     this.cron = functions.timers.map(({ fn, trigger, schedule }) => {
-      const parsed = parseNcrontab(schedule);
+      let parsed: Schedule;
+      try {
+        parsed = parseNcrontab(schedule);
+      } catch (error) {
+        // the Functions host refuses to load such an app: so does this one, naming the function
+        throw new Error(`Timer trigger '${fn.metadata.name}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       return { fn, trigger, schedule: parsed, last: undefined, nextAt: parsed.next(now) };
     });
     this.queues = functions.queueNames();
@@ -119,21 +125,21 @@ export class Dispatcher {
     if (this.stopped) return;
     const now = this.clock.now();
     try {
-      for (const instanceId of this.store.dueInstanceIds(now, 1000)) {
+      for (const instanceId of this.store.inbox.dueInstanceIds(now, 1000)) {
         if (this.instancesInFlight.has(instanceId)) continue;
         this.instancesInFlight.add(instanceId);
         this.track(`episode ${instanceId}`, () => this.engine.runEpisode(instanceId), () => this.instancesInFlight.delete(instanceId));
       }
-      for (const work of this.store.pendingActivities(256, this.activitiesInFlight)) {
+      for (const work of this.store.activities.pending(256, this.activitiesInFlight)) {
         this.activitiesInFlight.add(work.id);
         this.track(`activity ${work.name}`, () => this.engine.runActivity(work), () => this.activitiesInFlight.delete(work.id));
       }
-      for (const entityId of this.store.dueEntityIds(now, 1000)) {
+      for (const entityId of this.store.entities.dueEntityIds(now, 1000)) {
         if (this.entitiesInFlight.has(entityId)) continue;
         this.entitiesInFlight.add(entityId);
         this.track(`entity ${entityId}`, () => this.engine.runEntityBatch(entityId), () => this.entitiesInFlight.delete(entityId));
       }
-      for (const message of this.store.dueQueueMessages(this.queues, now, 100)) {
+      for (const message of this.store.queues.due(this.queues, now, 100)) {
         if (this.messagesInFlight.has(message.id)) continue;
         this.messagesInFlight.add(message.id);
         this.track(`queue ${message.queue}`, () => this.deliver(message), () => this.messagesInFlight.delete(message.id));
@@ -192,7 +198,7 @@ export class Dispatcher {
     if (!consumer) return;
     const deliveryCount = message.deliveryCount + 1;
     // counted before the handler runs, so a crash mid-delivery counts as a delivery (as a lock loss does)
-    this.store.abandonQueueMessage(message.id, deliveryCount, message.visibleAt);
+    this.store.queues.abandon(message.id, deliveryCount, message.visibleAt);
     const [name] = triggerBinding(consumer.fn);
     const parsed = JSON.parse(message.body) as unknown;
     const data: TypedData = typeof parsed === 'string' ? { string: parsed } : { json: message.body };
@@ -202,11 +208,11 @@ export class Dispatcher {
         DeliveryCount: { int: deliveryCount },
         EnqueuedTimeUtc: { string: iso(message.enqueuedAt) },
       });
-      this.store.completeQueueMessage(message.id);
+      this.store.queues.complete(message.id);
     } catch (error) {
       const reason = errorMessage(error);
       if (deliveryCount >= this.options.maxDeliveryCount) {
-        this.store.deadLetter({ ...message, deliveryCount }, `MaxDeliveryCountExceeded: ${reason}`, this.clock.now());
+        this.store.queues.deadLetter({ ...message, deliveryCount }, `MaxDeliveryCountExceeded: ${reason}`, this.clock.now());
         this.logger.warn({ queue: message.queue, messageId: message.id, deliveryCount }, 'queue message dead-lettered');
       } else {
         this.logger.warn({ queue: message.queue, messageId: message.id, deliveryCount, error: reason }, 'queue message delivery failed; redelivering');

@@ -17,7 +17,7 @@ function main(): void {
   }
   const store = new HostStore(dataDir ?? loadConfig().dataDir);
   try {
-    const instance = store.getInstance(instanceId);
+    const instance = store.instances.get(instanceId);
     if (!instance) {
       process.stderr.write(`no instance '${instanceId}'\n`);
       process.exit(1);
@@ -28,7 +28,7 @@ function main(): void {
     );
     if (instance.customStatus) process.stdout.write(`custom status: ${instance.customStatus}\n`);
     if (instance.output) process.stdout.write(`output: ${instance.output}\n`);
-    process.stdout.write(`${formatHistory(store.history(instanceId))}\n`);
+    process.stdout.write(`${formatHistory(store.history.events(instanceId))}\n`);
   } finally {
     store.close();
   }

@@ -1,42 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../src/logging/logger';
+import { readBoundedBody } from './boundedBody';
 import type { AppFunctions, HttpFunction } from './functions';
 import { durableClientBindingName, triggerBinding, type FunctionInvoker, type TypedData } from './invoke';
 import { RPC_PREFIX, WEBHOOK_PREFIX, type ManagementApi } from './managementApi';
+import { problem, rawProblemResponse, sendProblem } from './problem';
+import { compileRoute, matchRoute } from './routes';
 
-interface CompiledRoute {
-  fn: HttpFunction;
-  pattern: RegExp;
-  names: string[];
-  /** literal segments first, so `room/create` wins over `room/{room_name}` */
-  specificity: number;
-}
-
-/** Compiles an Azure Functions route template (`room/{room_name}`, `{id:int}`, `{rest?}`, `{*path}`). */
-function compileRoute(fn: HttpFunction, routePrefix: string): CompiledRoute {
-  const template = [routePrefix, fn.route].filter((p) => p !== '').join('/');
-  const names: string[] = [];
-  let specificity = 0;
-  const parts = template.split('/').filter((p) => p !== '');
-  let source = '';
-  for (const part of parts) {
-    const param = /^\{(\*)?([A-Za-z_][\w]*)(?::[^}?]+)?(\?)?\}$/.exec(part);
-    if (!param) {
-      source += `/${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
-      specificity += 2;
-      continue;
-    }
-    const [, catchAll, name, optional] = param;
-    names.push(name!);
-    if (catchAll) source += '(?:/(.*))?';
-    else if (optional) source += '(?:/([^/]+))?';
-    else {
-      source += '/([^/]+)';
-      specificity += 1;
-    }
-  }
-  return { fn, pattern: new RegExp(`^${source || ''}/?$`, 'i'), names, specificity };
-}
+/** Request bodies above this are refused with 413 before they are read (Azure's own front end allows 100 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HostServerOptions {
   routePrefix: string;
@@ -45,6 +18,8 @@ export interface HostServerOptions {
   invoker: FunctionInvoker;
   logger: Logger;
   clientData: () => unknown;
+  /** largest request body read, in bytes; default 1 MiB */
+  maxBodyBytes?: number;
 }
 
 /** One HTTP server: the durable management API under its two prefixes, and the app's HTTP triggers. */
@@ -53,17 +28,40 @@ export function createHostServer(options: HostServerOptions): Server {
     .map((fn) => compileRoute(fn, options.routePrefix))
     .sort((a, b) => b.specificity - a.specificity);
 
-  return createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      serve(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
-        options.logger.error({ err: error, path: req.url }, 'local host request failed');
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const server = createServer((req, res) => {
+    readBoundedBody(req, limit)
+      .then((outcome) => {
+        if (!outcome.ok) {
+          // Connection: close, so Node drops the unread rest instead of draining it
+          sendProblem(res, problem(413, 'body-too-large', 'The request body is too large', `Request bodies are limited to ${limit} bytes.`, { limit }), {
+            connection: 'close',
+          });
+          return;
+        }
+        return serve(req, res, outcome.body);
+      })
+      .catch((error: unknown) => {
+        options.logger.error({ err: error, path: req.url?.split('?')[0] }, 'local host request failed');
+        if (!res.headersSent) sendProblem(res, problem(500, 'host-error', 'The local host failed to serve the request', 'See the host log.'));
+        else res.end();
       });
-    });
   });
+  // Node answers a request it cannot parse (headers over its 16 KB limit, bad framing) on its own,
+  // with an empty body; the same answers as problem+json
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const p =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? problem(431, 'headers-too-large', 'The request headers are too large', 'Request headers are limited to 16 KB in total.')
+        : problem(400, 'bad-request', 'The request could not be parsed', 'The request is not valid HTTP/1.1.');
+    socket.end(rawProblemResponse(p));
+  });
+  return server;
 
   async function serve(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
@@ -80,33 +78,34 @@ export function createHostServer(options: HostServerOptions): Server {
           origin,
         });
         const headers: Record<string, string> = { ...result.headers };
-        if (result.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+        if (result.body !== undefined) headers['content-type'] = result.contentType ?? 'application/json; charset=utf-8';
         res.writeHead(result.status, headers);
         res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
         return;
       }
     }
 
-    let path = url.pathname;
-    try {
-      path = decodeURI(path);
-    } catch {
-      // keep the raw path
+    const found = matchRoute(routes, url.pathname, method);
+    switch (found.kind) {
+      case 'matched':
+        await invokeHttp(found.route.fn, req, res, url, method, found.params, body);
+        return;
+      case 'badParameter':
+        sendProblem(
+          res,
+          problem(400, 'invalid-path', 'The request path is invalid', `path parameter "${found.name}" is not valid percent-encoding`, {
+            'invalid-params': [{ name: found.name, reason: 'not valid percent-encoding' }],
+          }),
+        );
+        return;
+      case 'methodNotAllowed':
+        sendProblem(res, problem(405, 'method-not-allowed', 'Method not allowed', `${url.pathname} answers ${found.allowed.join(', ')}, not ${method}.`), {
+          allow: found.allowed.join(', '),
+        });
+        return;
+      case 'none':
+        sendProblem(res, problem(404, 'not-found', 'No function serves this path', `No function serves ${method} ${url.pathname}.`));
     }
-    for (const route of routes) {
-      const match = route.pattern.exec(path);
-      if (!match) continue;
-      if (route.fn.methods.length > 0 && !route.fn.methods.includes(method)) continue;
-      const params: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        const value = match[i + 1];
-        if (value !== undefined) params[name] = decodeURIComponent(value);
-      });
-      await invokeHttp(route.fn, req, res, url, method, params, body);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ message: `No function serves ${method} ${url.pathname}` }));
   }
 
   async function invokeHttp(

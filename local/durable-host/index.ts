@@ -39,6 +39,8 @@ export interface LocalHostOptions {
   maxDeliveryCount?: number;
   /** the interface to listen on; default 127.0.0.1 */
   hostname?: string;
+  /** request bodies over this many bytes get 413 before they are read; default 1 MiB */
+  maxBodyBytes?: number;
 }
 
 export interface LocalHost {
@@ -107,12 +109,27 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   let origin = '';
   const clientData = () => durableClientData(origin, taskHubName);
-  const dispatcher = new Dispatcher(engine, store, functions, invoker, clock, logger, {
-    maxDeliveryCount: options.maxDeliveryCount ?? 10,
-    clientData,
-  });
+  let dispatcher: Dispatcher;
+  try {
+    dispatcher = new Dispatcher(engine, store, functions, invoker, clock, logger, {
+      maxDeliveryCount: options.maxDeliveryCount ?? 10,
+      clientData,
+    });
+  } catch (error) {
+    // an app the host refuses to run (a schedule NCRONTAB rejects) leaves no open database behind
+    store.close();
+    throw error;
+  }
   const management = new ManagementApi(engine, store, taskHubName, () => dispatcher.kick());
-  const server = createHostServer({ routePrefix: options.routePrefix ?? '', management, functions, invoker, logger, clientData });
+  const server = createHostServer({
+    routePrefix: options.routePrefix ?? '',
+    management,
+    functions,
+    invoker,
+    logger,
+    clientData,
+    maxBodyBytes: options.maxBodyBytes,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -151,12 +168,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     },
     idle: () => dispatcher.idle(),
     async enqueue(queueName: string, message: unknown) {
-      store.addQueueMessage(queueName, JSON.stringify(message ?? null), clock.now());
+      store.queues.add(queueName, JSON.stringify(message ?? null), clock.now());
       dispatcher.kick();
     },
-    deadLetters: (queueName) => store.deadLetters(queueName).map((d) => ({ message: JSON.parse(d.body) as unknown, reason: d.reason })),
-    history: (instanceId) => store.history(instanceId),
-    historyText: (instanceId) => formatHistory(store.history(instanceId)),
+    deadLetters: (queueName) => store.queues.deadLetters(queueName).map((d) => ({ message: JSON.parse(d.body) as unknown, reason: d.reason })),
+    history: (instanceId) => store.history.events(instanceId),
+    historyText: (instanceId) => formatHistory(store.history.events(instanceId)),
     now: () => new Date(clock.now()),
     functionNames: () => [...core.functions.keys()],
   };

@@ -1,27 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, type DurableEngine } from './engine';
-import { formatHistoryEvents } from './historyView';
+import { managementUrls, NOT_FINISHED, parseJsonBody, statusPayload, type StatusOptions } from './managementPayloads';
+import { BadPathParameter, pathParameter } from './pathParams';
+import { problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { TERMINAL_STATUSES, type HostStore, type InstanceRow, type RuntimeStatus } from './store';
+
+export { durableClientData, RPC_PREFIX, WEBHOOK_PREFIX } from './managementPayloads';
 
 /**
  * The Durable Functions HTTP management API (extension `HttpApiHandler.cs`), for the operations
  * durable-functions' DurableClient calls and the documented public webhooks. The same handler
  * serves the binding's `rpcBaseUrl` (`/durabletask/`) and `/runtime/webhooks/durabletask/`.
+ * Answers the extension gives are given in its shapes (an empty 404/410, `{"Message"}` for its
+ * 400/409, a JSON string for 412); answers only this host gives (a refused path parameter, an
+ * unknown route, an operation it does not implement) are problem+json.
  */
 
-export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask/';
-export const RPC_PREFIX = '/durabletask/';
 const PAGE_SIZE = 100;
 
 export interface ApiResult {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** default application/json */
+  contentType?: string;
 }
 
 export interface ApiCall {
   method: string;
-  /** path after the prefix, e.g. `instances/abc/raiseEvent/go` */
+  /** raw (still percent-encoded) path after the prefix, e.g. `instances/abc/raiseEvent/go` */
   path: string;
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
@@ -29,57 +36,19 @@ export interface ApiCall {
   origin: string;
 }
 
-/** The durableClient binding payload (extension `BindingHelper.cs`), with URLs for this host. */
-export function durableClientData(origin: string, taskHubName: string): Record<string, unknown> {
-  return {
-    taskHubName,
-    creationUrls: {
-      createNewInstancePostUri: `${origin}${WEBHOOK_PREFIX}orchestrators/{functionName}[/{instanceId}]`,
-      createAndWaitOnNewInstancePostUri: `${origin}${WEBHOOK_PREFIX}orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}`,
-    },
-    managementUrls: managementUrls(origin, taskHubName, 'INSTANCEID'),
-    baseUrl: `${origin}${WEBHOOK_PREFIX.replace(/\/$/, '')}`,
-    requiredQueryStringParameters: `taskHub=${taskHubName}&connection=Storage`,
-    rpcBaseUrl: `${origin}${RPC_PREFIX}`,
-  };
-}
+const empty = (status: number): ApiResult => ({ status });
+const message = (status: number, text: string): ApiResult => ({ status, body: { Message: text } });
+const hostProblem = (status: number, slug: string, title: string, detail: string, extra?: Record<string, unknown>): ApiResult => ({
+  status,
+  body: problem(status, slug, title, detail, extra),
+  contentType: PROBLEM_CONTENT_TYPE,
+});
 
-function managementUrls(origin: string, taskHubName: string, id: string): Record<string, string> {
-  const hub = `taskHub=${taskHubName}&connection=Storage`;
-  const instance = `${origin}${WEBHOOK_PREFIX}instances/${id}`;
-  return {
-    id,
-    statusQueryGetUri: `${instance}?${hub}`,
-    sendEventPostUri: `${instance}/raiseEvent/{eventName}?${hub}`,
-    terminatePostUri: `${instance}/terminate?reason={text}&${hub}`,
-    rewindPostUri: `${instance}/rewind?reason={text}&${hub}`,
-    purgeHistoryDeleteUri: `${instance}?${hub}`,
-    restartPostUri: `${instance}/restart?${hub}`,
-    suspendPostUri: `${instance}/suspend?reason={text}&${hub}`,
-    resumePostUri: `${instance}/resume?reason={text}&${hub}`,
-  };
+function isJsonContent(call: ApiCall): boolean {
+  const type = call.headers['content-type'];
+  const text = Array.isArray(type) ? type[0] : type;
+  return (text ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
-
-function parseJsonBody(body: string): { ok: true; json: string | null } | { ok: false } {
-  if (body.trim() === '') return { ok: true, json: null };
-  try {
-    JSON.parse(body);
-    return { ok: true, json: body };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function parseJsonText(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-const RUNNING: ReadonlySet<RuntimeStatus> = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 
 export class ManagementApi {
   constructor(
@@ -90,61 +59,58 @@ export class ManagementApi {
     private readonly changed: () => void,
   ) {}
 
-  status(row: InstanceRow, options: { showInput?: boolean; showHistory?: boolean; showHistoryOutput?: boolean } = {}): Record<string, unknown> {
-    const status: Record<string, unknown> = {
-      name: row.name,
-      instanceId: row.instanceId,
-      runtimeStatus: row.status,
-      input: options.showInput === false ? null : parseJsonText(row.input),
-      customStatus: parseJsonText(row.customStatus),
-      output: parseJsonText(row.output),
-      createdTime: new Date(row.createdAt).toISOString(),
-      lastUpdatedTime: new Date(row.updatedAt).toISOString(),
-    };
-    if (options.showHistory) status.historyEvents = formatHistoryEvents(this.store.history(row.instanceId), options.showHistoryOutput === true);
-    return status;
+  status(row: InstanceRow, options: StatusOptions = {}): Record<string, unknown> {
+    return statusPayload(row, () => this.store.history.events(row.instanceId), options);
   }
 
   handle(call: ApiCall): ApiResult {
-    const segments = call.path.split('/').filter((s) => s !== '').map(decodeURIComponent);
-    const [resource, ...rest] = segments;
+    const [resource, ...rest] = call.path.split('/').filter((s) => s !== '');
     const method = call.method.toUpperCase();
     try {
-      if (resource === 'orchestrators' && method === 'POST' && rest.length >= 1 && rest.length <= 2) return this.start(rest[0]!, rest[1], call);
+      if (resource === 'orchestrators' && method === 'POST' && rest.length >= 1 && rest.length <= 2) {
+        return this.start(pathParameter(rest[0]!, 'functionName'), rest[1] === undefined ? undefined : pathParameter(rest[1], 'instanceId'), call);
+      }
       if (resource === 'instances') {
         if (rest.length === 0) {
           if (method === 'GET') return this.list(call);
           if (method === 'DELETE') return this.purgeBy(call);
-        } else {
-          const [instanceId, operation, eventName] = rest as [string, string | undefined, string | undefined];
+        } else if (rest.length <= 3) {
+          const instanceId = pathParameter(rest[0]!, 'instanceId');
+          const operation = rest[1];
           if (!operation && method === 'GET') return this.getStatus(instanceId, call);
           if (!operation && method === 'DELETE') return this.purgeOne(instanceId);
-          if (operation === 'raiseEvent' && method === 'POST' && eventName) return this.raise(instanceId, eventName, call);
-          if (operation === 'terminate' && method === 'POST') return this.terminate(instanceId, call);
-          if (operation && ['suspend', 'resume', 'rewind', 'restart'].includes(operation) && method === 'POST') {
-            return { status: 501, body: { message: `The local durable host does not implement ${operation}.` } };
+          if (operation === 'raiseEvent' && method === 'POST' && rest[2]) return this.raise(instanceId, pathParameter(rest[2], 'eventName'), call);
+          if (operation === 'terminate' && method === 'POST' && rest.length === 2) return this.terminate(instanceId, call);
+          if (operation && ['suspend', 'resume', 'rewind', 'restart'].includes(operation) && method === 'POST' && rest.length === 2) {
+            return hostProblem(501, 'not-implemented', 'Not implemented', `The local durable host does not implement ${operation}.`);
           }
         }
       }
       if (resource === 'entities' && rest.length === 2) {
-        const [name, key] = rest as [string, string];
+        const name = pathParameter(rest[0]!, 'entityName');
+        const key = pathParameter(rest[1]!, 'entityKey');
         if (method === 'POST') return this.signal(name, key, call);
         if (method === 'GET') return this.readEntity(name, key);
       }
-      return { status: 404, body: { message: `No durable task API at ${method} ${call.path}` } };
+      return hostProblem(404, 'not-found', 'No durable task API here', `No durable task API at ${method} ${call.path}.`);
     } catch (error) {
-      return { status: 500, body: { message: error instanceof Error ? error.message : String(error) } };
+      if (error instanceof BadPathParameter) {
+        return hostProblem(400, 'invalid-path', 'The request path is invalid', error.message, {
+          'invalid-params': [{ name: error.parameter, reason: error.reason }],
+        });
+      }
+      throw error;
     }
   }
 
   private start(functionName: string, requestedId: string | undefined, call: ApiCall): ApiResult {
     const input = parseJsonBody(call.body);
-    if (!input.ok) return { status: 400, body: { message: 'The request content is not valid JSON.' } };
+    if (!input.ok) return message(400, 'Invalid JSON content');
     const instanceId = requestedId ?? randomUUID().replace(/-/g, '');
     try {
       this.engine.startInstance(functionName, instanceId, input.json);
     } catch (error) {
-      if (error instanceof ConflictError) return { status: 409, body: { message: error.message } };
+      if (error instanceof ConflictError) return message(409, error.message);
       throw error;
     }
     this.changed();
@@ -153,8 +119,8 @@ export class ManagementApi {
   }
 
   private getStatus(instanceId: string, call: ApiCall): ApiResult {
-    const row = this.store.getInstance(instanceId);
-    if (!row) return { status: 404, body: { message: `No instance with ID '${instanceId}' found.` } };
+    const row = this.store.instances.get(instanceId);
+    if (!row) return empty(404);
     const flag = (name: string, fallback: boolean) => {
       const v = call.query.get(name);
       return v === null ? fallback : v.toLowerCase() === 'true';
@@ -164,7 +130,7 @@ export class ManagementApi {
       showHistory: flag('showHistory', false),
       showHistoryOutput: flag('showHistoryOutput', false),
     });
-    if (RUNNING.has(row.status)) {
+    if (NOT_FINISHED.has(row.status)) {
       const location = managementUrls(call.origin, this.taskHubName, instanceId).statusQueryGetUri!;
       return { status: 202, headers: { Location: location, 'Retry-After': '5' }, body };
     }
@@ -194,10 +160,12 @@ export class ManagementApi {
       try {
         after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { createdAt: number; instanceId: string };
       } catch {
-        return { status: 400, body: { message: 'Invalid continuation token.' } };
+        return hostProblem(400, 'invalid-continuation-token', 'Invalid continuation token', 'header "x-ms-continuation-token" is not a token this host issued', {
+          'invalid-params': [{ name: 'x-ms-continuation-token', reason: 'not a token this host issued' }],
+        });
       }
     }
-    const rows = this.store.queryInstances({ ...this.filter(call), after, limit: limit + 1 });
+    const rows = this.store.instances.query({ ...this.filter(call), after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const headers: Record<string, string> = {};
     if (rows.length > limit) {
@@ -209,50 +177,63 @@ export class ManagementApi {
   }
 
   private raise(instanceId: string, eventName: string, call: ApiCall): ApiResult {
+    const row = this.store.instances.get(instanceId);
+    if (!row) return empty(404);
+    if (TERMINAL_STATUSES.has(row.status)) return empty(410);
+    if (!isJsonContent(call)) return message(400, 'Only application/json request content is supported');
     const input = parseJsonBody(call.body);
-    if (!input.ok) return { status: 400, body: { message: 'Only JSON event data is supported.' } };
+    if (!input.ok) return message(400, 'Invalid JSON content');
     const outcome = this.engine.raiseEvent(instanceId, eventName, input.json);
-    if (outcome === 'notFound') return { status: 404, body: { message: `No instance with ID '${instanceId}' found.` } };
-    if (outcome === 'gone') return { status: 410, body: { message: 'The instance is no longer running.' } };
+    if (outcome !== 'accepted') return empty(outcome === 'notFound' ? 404 : 410);
     this.changed();
-    return { status: 202 };
+    return empty(202);
   }
 
   private terminate(instanceId: string, call: ApiCall): ApiResult {
     const outcome = this.engine.terminate(instanceId, call.query.get('reason'));
-    if (outcome === 'notFound') return { status: 404, body: { message: `No instance with ID '${instanceId}' found.` } };
-    if (outcome === 'gone') return { status: 410, body: { message: 'The instance is no longer running.' } };
+    if (outcome !== 'accepted') return empty(outcome === 'notFound' ? 404 : 410);
     this.changed();
-    return { status: 202 };
+    return empty(202);
   }
 
+  /**
+   * The current extension purges only finished orchestrations: anything else is a 412 (ids
+   * starting with `@` are entities there and skip the check; PR #3311).
+   */
   private purgeOne(instanceId: string): ApiResult {
-    const deleted = this.engine.purge([instanceId]);
-    return deleted === 0 ? { status: 404, body: { instancesDeleted: 0 } } : { status: 200, body: { instancesDeleted: deleted } };
+    const row = this.store.instances.get(instanceId);
+    if (!row) return empty(404);
+    if (!instanceId.startsWith('@') && !TERMINAL_STATUSES.has(row.status)) {
+      return {
+        status: 412,
+        body: `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${row.status}`,
+      };
+    }
+    return { status: 200, body: { instancesDeleted: this.engine.purge([instanceId]) } };
   }
 
   private purgeBy(call: ApiCall): ApiResult {
     const filter = this.filter(call);
     if (filter.createdFrom === undefined || Number.isNaN(filter.createdFrom)) {
-      return { status: 400, body: { message: 'A createdTimeFrom query parameter is required to purge by filter.' } };
+      return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
     }
-    const rows = this.store.queryInstances(filter).filter((r) => TERMINAL_STATUSES.has(r.status) || filter.statuses !== undefined);
+    const rows = this.store.instances.query(filter).filter((r) => TERMINAL_STATUSES.has(r.status) || filter.statuses !== undefined);
     const deleted = this.engine.purge(rows.map((r) => r.instanceId));
-    return deleted === 0 ? { status: 404, body: { instancesDeleted: 0 } } : { status: 200, body: { instancesDeleted: deleted } };
+    return deleted === 0 ? empty(404) : { status: 200, body: { instancesDeleted: deleted } };
   }
 
   private signal(name: string, key: string, call: ApiCall): ApiResult {
     const input = parseJsonBody(call.body);
-    if (!input.ok) return { status: 400, body: { message: 'The request content is not valid JSON.' } };
+    if (!input.ok) return message(400, 'Could not parse JSON content: the body is not valid JSON.');
     const operation = call.query.get('op') ?? '';
     this.engine.signalEntity(name, key, operation, input.json);
     this.changed();
-    return { status: 202 };
+    return empty(202);
   }
 
   private readEntity(name: string, key: string): ApiResult {
     const entity = this.engine.readEntity(name, key);
-    if (!entity.exists) return { status: 404, body: { message: `No entity with ID '@${name}@${key}' found.` } };
+    if (!entity.exists) return empty(404);
     return { status: 200, body: entity.state };
   }
 }

@@ -69,7 +69,9 @@ describe('local durable host: crash recovery', () => {
         const response = await fetch(`${hooks(second.url)}/instances/${id}?showHistory=true`);
         const { historyEvents } = (await response.json()) as { historyEvents: { EventType: string }[] };
         const count = (type: string) => historyEvents.filter((e) => e.EventType === type).length;
-        expect([count('EventRaised'), count('TaskScheduled'), count('TaskCompleted'), count('TimerFired')]).toEqual([1, 1, 1, 1]);
+        // the cleaned history merges a completed task's TaskScheduled into its TaskCompleted: a
+        // TaskScheduled left over would be an activity scheduled twice
+        expect([count('EventRaised'), count('TaskScheduled'), count('TaskCompleted'), count('TimerFired')]).toEqual([1, 0, 1, 1]);
       }
     } finally {
       second.child.kill('SIGTERM');
