@@ -264,7 +264,7 @@ export function coreRoutes(): DocumentedRoute[] {
         request: { body: jsonBody(SinkEnvelope.or(BulkEnvelope)) },
         responses: {
           200: json(EventSinkAck, 'accepted; events MaxConf does not use, or about rooms without a live session, are acknowledged and counted'),
-          400: problem('the body is not JSON or an event is malformed; `field` names the field', ['invalid-json', 'invalid-event']),
+          400: problem('the body is not JSON or an event is malformed, naming the field', ['invalid-json', 'invalid-event']),
           401: problem('wrong or missing credentials', ['unauthenticated'], {
             headers: { 'WWW-Authenticate': { description: '`Basic realm="maxconf-event-sink"`', schema: { type: 'string' } } },
           }),
@@ -285,7 +285,7 @@ export function coreRoutes(): DocumentedRoute[] {
         request: { body: jsonBody(EventBridgeEnvelope.or(z.array(EventBridgeEnvelope).min(1).max(100))) },
         responses: {
           202: json(EnvelopesAccepted, 'every envelope is queued'),
-          400: problem('an empty body or array, not JSON, or not an EventBridge envelope (`field` names where)', ['invalid-envelope']),
+          400: problem('an empty body or array, not JSON, or not an EventBridge envelope, naming where', ['invalid-envelope']),
           401: gatewayOrProblem('missing or wrong API key', ['unauthorized']),
           413: problem('more than 1 MiB, or more than 100 envelopes', ['payload-too-large']),
           415: problem('content-type is not JSON', ['unsupported-media-type']),

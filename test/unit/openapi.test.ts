@@ -6,6 +6,38 @@ import { buildOpenApiDocument, coreRoutes } from '../../src/http/openapi';
 import { createLogger } from '../../src/logging/logger';
 import { buildRegistrations, createAppServices } from '../../src/registrations';
 
+/** The top-level arguments of a call whose `(` ends just before `from`, as source text. */
+function argumentsAt(text: string, from: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') current += c + text[++i];
+      else {
+        if (c === quote) quote = undefined;
+        current += c;
+      }
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  if (current.trim()) args.push(current.trim());
+  return args;
+}
+
 describe('the OpenAPI document', () => {
   const registrations = buildRegistrations(
     createAppServices(loadConfig({ MAXCONF_ENV: 'local', MAXCONF_DATA_DIR: mkdtempSync(join(tmpdir(), 'mc-openapi-')) }), createLogger({ level: 'silent' })),
@@ -42,12 +74,16 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents, on some operation, every problem the code answers, and no problem kind the code does not have', () => {
-    // every `problem(<status>, '<kind>'` in src/, e.g. problem(409, 'persistent-room', …)
     const sources = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-    const inCode = new Set(
-      sources(join(__dirname, '../../src')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/problem\(\s*(\d{3}),\s*'([a-z-]+)'/g)].map((m) => `${m[1]} ${m[2]}`)),
+    const texts = sources(join(__dirname, '../../src')).map((file) => readFileSync(file, 'utf8'));
+    // every `problem(<status>, '<kind>'` in src/, e.g. problem(409, 'persistent-room', …)
+    const literal = texts.flatMap((text) => [...text.matchAll(/problem\(\s*(\d{3}),\s*'([a-z-]+)'/g)].map((m) => `${m[1]} ${m[2]}`));
+    // and every 400 of the one-field helper, invalidParam(where, name, reason, kind = 'invalid-input', title)
+    const oneField = texts.flatMap((text) =>
+      [...text.matchAll(/(?<!function )invalidParam\(/g)].map((m) => `400 ${/^'([a-z-]+)'$/.exec(argumentsAt(text, m.index + m[0].length)[3] ?? '')?.[1] ?? 'invalid-input'}`),
     );
+    const inCode = new Set([...literal, ...oneField]);
     // the bearer verifier's refusals are chosen at run time: 401 unauthorized or 403 forbidden
     inCode.add('401 unauthorized').add('403 forbidden');
     const documentedKinds = new Set(
