@@ -9,15 +9,12 @@
  *   citizen     hangs up; MaxConf tears the room down
  *
  * and prints the session's timeline as support staff see it. Options: `--url` (default
- * http://127.0.0.1:$PORT), `--timeout <seconds>` per step (default 120).
+ * http://127.0.0.1:$PORT), `--data-dir` (default MAXCONF_DATA_DIR, then `.maxconf/`; the one the
+ * MaxConf at the URL trusts is used), `--timeout <seconds>` per step (default 120).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { mintDevToken, ROLES } from '../../src/adapters/auth';
 import { loadConfig } from '../../src/config';
 import { encodeUui } from '../../src/domain/uui';
-import { SIMULATOR_FILE as GENESYS_SIMULATOR_FILE } from '../genesys-simulator/starter';
-import { PEXIP_SIMULATOR_FILE } from '../pexip-simulator/starter';
+import { DemoError, locateDemoTarget } from './demoTarget';
 import { loadPexipClientApi, type PexipClientApi } from './pexipClientApi';
 
 export interface DemoOptions {
@@ -52,8 +49,6 @@ interface SessionView {
 // a minimal WebRTC offer: the simulator answers any well-formed SDP with audio and video sections
 const OFFER = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:1', ''].join('\r\n');
 const VIDEO_ONLY_OFFER = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=mid:0', ''].join('\r\n');
-
-class DemoError extends Error {}
 
 async function api(url: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}${path}`, { method, headers });
@@ -193,26 +188,21 @@ function flag(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-function simulatorUrl(dataDir: string, file: string, vendor: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(dataDir, file), 'utf8')) as { url: string }).url;
-  } catch {
-    throw new DemoError(`no ${vendor} simulator is running for ${dataDir}: start MaxConf with \`npm start\` first (the demo needs its simulators)`);
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
-  const url = (flag(argv, 'url') ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
   const timeout = Number(flag(argv, 'timeout') ?? 120);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new DemoError('--timeout must be a positive number of seconds');
-  const token = (roles: string[]) => mintDevToken({ dataDir: config.dataDir, issuer: config.auth.issuer, audience: config.auth.audience, roles });
+  const target = await locateDemoTarget({
+    url: flag(argv, 'url') ?? `http://127.0.0.1:${config.port}`,
+    dataDirs: [flag(argv, 'data-dir'), config.dataDir, '.maxconf/'].filter((d): d is string => d !== undefined),
+    auth: { issuer: config.auth.issuer, audience: config.auth.audience },
+  });
   const result = await runDemo({
-    url,
-    pexipUrl: simulatorUrl(config.dataDir, PEXIP_SIMULATOR_FILE, 'Pexip'),
-    genesysUrl: simulatorUrl(config.dataDir, GENESYS_SIMULATOR_FILE, 'Genesys'),
-    idimToken: await token([ROLES.idim]),
-    supportToken: await token([ROLES.support]),
+    url: target.url,
+    pexipUrl: target.pexipUrl,
+    genesysUrl: target.genesysUrl,
+    idimToken: target.idimToken,
+    supportToken: target.supportToken,
     stepTimeoutMs: timeout * 1000,
     write: (line) => process.stdout.write(`${line}\n`),
     pexip: loadPexipClientApi(),

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
  * `@pexip/infinity-api` ships ES modules written for bundlers: `export … from './breakout'` names
  * a folder, which Node's own loader refuses (ERR_UNSUPPORTED_DIR_IMPORT). Jest transforms it for
  * the tests; a local tool run by Node resolves those specifiers the way a bundler does, for that
- * package only, and then loads the package unchanged.
+ * package only, and then loads the package unchanged. So from plain Node, never
+ * `require('@pexip/infinity-api')` or `import` it directly: call `loadPexipClientApi()`, which
+ * registers the resolve hook (`module.registerHooks`, synchronous, Node 22.15+) first. The apps
+ * under `apps/` need none of this: Vite bundles the package.
  */
 function resolveAsBundlerWould(): void {
   registerHooks({

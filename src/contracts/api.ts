@@ -20,7 +20,7 @@ export const ConstrainedConference = z.object({
   guest_pin: z.string(),
   tag: z.string(),
   aliases: z.array(Alias),
-});
+}).meta({ id: 'ConstrainedConference' });
 
 /** v1's full Conference: the Pexip VMR object as the management node returns it. */
 export const Conference = z.looseObject({
@@ -33,22 +33,47 @@ export const Conference = z.looseObject({
   tag: z.string().nullable().optional(),
   description: z.string().nullable().optional(),
   aliases: z.array(z.looseObject({ alias: z.string() })).optional(),
+}).meta({ id: 'Conference' });
+
+/** RFC 9457 problem details: every error MaxConf itself answers (`application/problem+json`). */
+export const Problem = z
+  .looseObject({
+    type: z.string().meta({ description: '`https://maxconf.ca/problems/<kind>`; the kinds each response can carry are listed on it' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    'invalid-params': z
+      .array(z.object({ name: z.string(), reason: z.string() }))
+      .optional()
+      .meta({ description: 'on `invalid-input`: every offending field, by name' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details; some kinds add members (`roomName`, `outcome`, `field`)' });
+
+/** What API Management itself answers when it refuses a request before it reaches MaxConf. */
+export const GatewayError = z
+  .object({ statusCode: z.number().int(), message: z.string() })
+  .meta({ id: 'GatewayError', description: 'API Management’s own refusal (Test and Production servers only)' });
+
+/** `POST /public/event_sink`'s acknowledgement: how many events of the post went where. */
+export const EventSinkAck = z.object({
+  message: z.string(),
+  received: z.number().int(),
+  ignored: z.number().int().meta({ description: 'events MaxConf does not use' }),
+  foreign: z.number().int().meta({ description: 'events about rooms outside this deployment’s prefix' }),
+  duplicate: z.number().int(),
+  accepted: z.number().int(),
+  unknown_session: z.number().int(),
+  session_finished: z.number().int(),
 });
 
-export const Problem = z.looseObject({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  'invalid-params': z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
-});
+export const EnvelopesAccepted = z.object({ accepted: z.number().int().meta({ description: 'envelopes queued' }) });
 
 export const Health = z.object({
   status: z.literal('alive'),
   timestamp: z.string(),
   ready: z.boolean(),
   dependencies: z.record(z.string(), z.object({ ready: z.boolean(), detail: z.string().optional() })),
-});
+}).meta({ id: 'Health' });
 
 const TimelineEntry = z.object({
   at: z.string(),
@@ -75,11 +100,11 @@ export const SessionRecord = z.object({
   citizenParticipants: z.array(z.string()).optional(),
   sipParticipantId: z.string().nullable().optional(),
   timeline: z.array(TimelineEntry).optional(),
-});
+}).meta({ id: 'SessionRecord' });
 
 export const SessionList = z.object({
   sessions: z.array(SessionRecord.omit({ timeline: true })),
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int(),
-});
+}).meta({ id: 'SessionList' });
