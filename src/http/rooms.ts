@@ -171,7 +171,8 @@ export function deleteRoomHandler(deps: RoomsDeps): ApiHandler {
     });
     if (outcome === 'unknown_session') {
       const room = await deps.rooms.getRoomByName(name);
-      if (room && isOwnedRoom(room, deps.roomPrefix)) {
+      // only the exact room: a lookup that matches loosely (case, normalisation) must not delete another
+      if (room && room.name === name && isOwnedRoom(room, deps.roomPrefix)) {
         // ours but with no session (a create that failed half-way): nothing else will delete it sooner
         await deps.rooms.deleteRoom(name);
         log.info({ roomName: name }, 'deleted an owned room that had no session');
