@@ -2,10 +2,38 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { EntityId, OrchestrationRuntimeStatus, type DurableClient, type DurableOrchestrationStatus } from 'durable-functions';
 import type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
 import type { ApiRequest, ApiResponse } from '../http/types';
+import { MAX_READ_BYTES } from '../http/validation';
+
+/**
+ * Reads at most `cap + 1` bytes of a body: enough for a route's own limit to see that it is over
+ * (src/http/validation.ts), never the whole of an oversize post. A declared length over the cap
+ * is not read at all; the route answers 413 from the header.
+ */
+export async function readCapped(request: Pick<HttpRequest, 'body' | 'headers'>, cap = MAX_READ_BYTES): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  if (Number.isFinite(declared) && declared > cap) return '';
+  const stream = request.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size <= cap) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    if (size > cap) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks).subarray(0, cap + 1).toString('utf8');
+}
 
 /** @azure/functions request → the runtime-agnostic request the handlers take. */
 export async function toApiRequest(request: HttpRequest): Promise<ApiRequest> {
-  const text = await request.text();
+  const text = await readCapped(request);
   return {
     method: request.method,
     url: request.url,

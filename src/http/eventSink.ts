@@ -10,8 +10,10 @@ import {
   translateSinkEvent,
 } from '../adapters/pexip/sinkEvents';
 import { problem, type ApiHandler, type DurableControl } from './types';
+import { BULK_BODY_MAX_BYTES, bodyTooLarge, invalidParam } from './validation';
 
-export const EVENT_SINK_MAX_BYTES = 1_000_000;
+/** Nodes batch events (`eventsink_bulk`, up to 5,000 per post), so the sink takes larger bodies than the JSON routes. */
+export const EVENT_SINK_MAX_BYTES = BULK_BODY_MAX_BYTES;
 
 export interface EventSinkOptions {
   credentials: { username: string; password: string };
@@ -55,10 +57,8 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
   const maxBytes = options.maxBytes ?? EVENT_SINK_MAX_BYTES;
   const log = options.logger.child({ route: 'event_sink' });
   return async (request, context) => {
-    const declared = Number(request.header('content-length') ?? '0');
-    if (declared > maxBytes || Buffer.byteLength(request.body ?? '', 'utf8') > maxBytes) {
-      return problem(413, 'payload-too-large', 'Event sink payload too large', `at most ${maxBytes} bytes per post`);
-    }
+    const tooLarge = bodyTooLarge(request, maxBytes);
+    if (tooLarge) return tooLarge;
     if (!authorised(request.header('authorization'), options.credentials)) {
       const response = problem(401, 'unauthenticated', 'Event sink credentials missing or wrong', 'HTTP Basic with the configured event-sink credentials is required');
       response.headers = { ...response.headers, 'www-authenticate': 'Basic realm="maxconf-event-sink"' };
@@ -68,23 +68,27 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
     try {
       body = JSON.parse(request.body ?? '');
     } catch {
-      return problem(400, 'invalid-json', 'Event sink body is not JSON', 'the body must be one Pexip event or an eventsink_bulk batch', { field: 'body' });
+      const response = invalidParam('body', 'body', 'must be one Pexip event or an eventsink_bulk batch, as JSON', 'invalid-json', 'Event sink body is not JSON');
+      return { ...response, body: { ...(response.body as object), field: 'body' } };
     }
     let parsed;
     try {
       parsed = parseSinkBody(body, options.now());
     } catch (error) {
       if (error instanceof SinkPayloadError) {
-        return problem(400, 'invalid-event', 'Event sink payload is invalid', error.message, { field: error.field || 'body' });
+        const field = error.field || 'body';
+        const response = invalidParam('body', field, error.message, 'invalid-event', 'Event sink payload is invalid');
+        return { ...response, body: { ...(response.body as object), field } };
       }
       throw error;
     }
     const durable = context.durable;
     if (!durable) return problem(503, 'unavailable', 'Durable runtime unavailable', 'events were not accepted; retry');
 
-    const counts = { received: parsed.length, ignored: 0, foreign: 0, duplicate: 0, accepted: 0, unknown_session: 0, session_finished: 0 };
+    const counts = { received: parsed.length, ignored: 0, foreign: 0, duplicate: 0, accepted: 0, unknown_session: 0, session_finished: 0, unusable_fields: 0 };
     const byRoom = new Map<string, SessionEvent[]>();
     for (const event of parsed) {
+      counts.unusable_fields += event.unusable?.length ?? 0;
       const translated = translateSinkEvent(event, options.genesysSipUri);
       if (!translated) {
         counts.ignored++;
@@ -116,10 +120,13 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
         if (publish.length > 0 && outcome === 'accepted') await durable.signalEntity(ENTITIES.pexipSinkState, room, 'record', next);
       }
     } catch (error) {
-      log.error({ err: error instanceof Error ? error.message : String(error), counts }, 'event sink could not queue events');
+      log.error({ err: error, counts }, 'event sink could not queue events');
       return problem(503, 'unavailable', 'Events could not be queued', 'retry later');
     }
-    if (counts.unknown_session + counts.session_finished + counts.foreign > 0) {
+    if (counts.unusable_fields > 0) {
+      // names the fields only, never their values: a vendor's odd value can carry citizen data
+      log.warn({ counts, fields: parsed.flatMap((e) => e.unusable ?? []).slice(0, 20) }, 'event sink acknowledged events with fields it could not use');
+    } else if (counts.unknown_session + counts.session_finished + counts.foreign > 0) {
       log.info({ counts }, 'event sink acknowledged events for rooms without a live session');
     } else {
       log.debug({ counts }, 'event sink post handled');

@@ -3,12 +3,13 @@ import type { Logger } from '../logging/logger';
 import type { EnvelopeQueue, QueuedEnvelope } from '../adapters/servicebus/envelopeQueue';
 import { parseEnvelope } from '../adapters/genesys/events';
 import { problem, type ApiHandler, type RequestContext } from './types';
+import { BULK_BODY_MAX_BYTES, bodyTooLarge, invalidParam } from './validation';
 
 /** The header an EventBridge API destination's Connection (API-key authorization) sends. */
 export const GENESYS_EVENTS_KEY_HEADER = 'x-api-key';
 /** EventBridge API destinations send one event; batches from other forwarders are capped. */
 export const MAX_ENVELOPES_PER_REQUEST = 100;
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = BULK_BODY_MAX_BYTES;
 
 export interface GenesysEventsRouteOptions {
   apiKey: string;
@@ -33,36 +34,42 @@ export function sameSecret(presented: string, expected: string): boolean {
 export function genesysEventsHandler(options: GenesysEventsRouteOptions): ApiHandler {
   const log = options.logger.child({ route: 'genesys-events' });
   return async (request, context) => {
+    const tooLarge = bodyTooLarge(request, MAX_BODY_BYTES);
+    if (tooLarge) return tooLarge;
     const presented = request.header(GENESYS_EVENTS_KEY_HEADER);
     if (!presented || !sameSecret(presented, options.apiKey)) {
       return problem(401, 'unauthorized', 'Missing or wrong API key', `send the key in the ${GENESYS_EVENTS_KEY_HEADER} header`);
     }
     const type = request.header('content-type');
     if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
-      return problem(415, 'unsupported-media-type', 'Body must be JSON', 'content-type must be application/json');
+      return problem(415, 'unsupported-media-type', 'Body must be JSON', 'content-type must be application/json', {
+        'invalid-params': [{ name: 'content-type', reason: 'must be application/json' }],
+      });
     }
-    if (!request.body) return problem(400, 'invalid-envelope', 'Empty body', 'send an EventBridge envelope or an array of them');
-    if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) {
-      return problem(413, 'payload-too-large', 'Body too large', `at most ${MAX_BODY_BYTES} bytes`);
-    }
+    // API destinations retry 401, 407, 409, 429 and 5xx answers only: a malformed event is a 400, which ends them
+    if (!request.body) return invalidParam('body', 'body', 'is empty: send an EventBridge envelope or an array of them', 'invalid-envelope', 'Empty body');
     let json: unknown;
     try {
       json = JSON.parse(request.body);
     } catch {
-      return problem(400, 'invalid-envelope', 'Body is not JSON');
+      return invalidParam('body', 'body', 'is not JSON', 'invalid-envelope', 'Body is not JSON');
     }
     const items = Array.isArray(json) ? json : [json];
-    if (items.length === 0) return problem(400, 'invalid-envelope', 'Empty array', 'send at least one envelope');
+    if (items.length === 0) return invalidParam('body', 'body', 'is an empty array: send at least one envelope', 'invalid-envelope', 'Empty array');
     if (items.length > MAX_ENVELOPES_PER_REQUEST) {
-      return problem(413, 'payload-too-large', 'Too many envelopes', `at most ${MAX_ENVELOPES_PER_REQUEST} per request`);
+      return problem(413, 'payload-too-large', 'Too many envelopes', `at most ${MAX_ENVELOPES_PER_REQUEST} per request`, {
+        'invalid-params': [{ name: 'body', reason: `at most ${MAX_ENVELOPES_PER_REQUEST} envelopes` }],
+      });
     }
     const messages: QueuedEnvelope[] = [];
     for (const [i, item] of items.entries()) {
       const parsed = parseEnvelope(item);
       if (!parsed.ok) {
         const where = Array.isArray(json) ? `[${i}]` : '';
+        const field = `${where}${parsed.error.split(':')[0]}` || 'body';
         return problem(400, 'invalid-envelope', 'Not a Genesys EventBridge envelope', `${where}${parsed.error}`, {
-          field: `${where}${parsed.error.split(':')[0]}`,
+          field,
+          'invalid-params': [{ name: field, reason: parsed.error.slice(parsed.error.indexOf(':') + 1).trim() || 'is invalid' }],
         });
       }
       messages.push({ messageId: parsed.value.envelope.id, body: item });
@@ -70,7 +77,7 @@ export function genesysEventsHandler(options: GenesysEventsRouteOptions): ApiHan
     try {
       await options.queue(context).send(messages);
     } catch (error) {
-      log.error({ err: error instanceof Error ? error.message : String(error), count: messages.length }, 'could not queue Genesys envelopes');
+      log.error({ err: error, count: messages.length }, 'could not queue Genesys envelopes');
       return { ...problem(503, 'queue-unavailable', 'Events could not be queued', 'retry later'), headers: { 'content-type': 'application/problem+json', 'retry-after': '5' } };
     }
     return { status: 202, body: { accepted: messages.length } };

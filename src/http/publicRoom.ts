@@ -1,6 +1,8 @@
 import type { PexipRooms } from '../adapters/pexip';
 import type { Logger } from '../logging/logger';
+import { RoomName } from '../contracts/ids';
 import { constrainedView } from './rooms';
+import { checkId } from './validation';
 import { problem, type ApiHandler } from './types';
 
 /** What the Genesys adapter answers about an Agent App's user token. */
@@ -28,7 +30,9 @@ export function publicRoomHandler(deps: PublicRoomDeps): ApiHandler {
       if (check.reason === 'forbidden_division') return problem(403, 'forbidden', 'The user is not in a division allowed to join rooms');
       return problem(401, 'unauthorized', check.reason === 'missing' ? 'x-auth-token is required' : `the token is ${check.reason}`);
     }
-    const name = request.params.vmr_name ?? '';
+    const bad = checkId(RoomName, request.params.vmr_name, 'vmr_name');
+    if (bad) return bad;
+    const name = request.params.vmr_name!;
     const room = await deps.rooms.getRoomByName(name);
     if (!room) return problem(404, 'room-not-found', 'No room has this name', undefined, { roomName: name });
     log.info({ roomName: name, agentUserId: check.userId }, 'agent looked up a room');

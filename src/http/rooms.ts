@@ -7,7 +7,8 @@ import type { SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { parseUui } from '../domain/uui';
 import type { Logger } from '../logging/logger';
-import { invalidInput, parseJsonBody } from './validation';
+import { isSessionIdOf, RoomName } from '../contracts/ids';
+import { bodyTooLarge, checkId, invalidInput, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
 import { problem, type ApiHandler, type ApiRequest, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
 /**
@@ -83,6 +84,8 @@ function durableOf(context: RequestContext): DurableControl {
 export function createRoomHandler(deps: RoomsDeps): ApiHandler {
   const log = deps.logger.child({ route: 'room/create' });
   return async (request, context) => {
+    const tooLarge = bodyTooLarge(request, JSON_BODY_MAX_BYTES);
+    if (tooLarge) return tooLarge;
     const denied = await authorize(deps, request);
     if (denied) return denied;
     const uui = parseUui(request.query.get('uuiData'));
@@ -118,8 +121,9 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
 }
 
 /** 404 for a room that is gone; when it belonged to a session, the body names the session's outcome. */
-async function roomGone(durable: DurableControl | undefined, name: string): Promise<ApiResponse> {
-  const status = durable ? await durable.getStatus(name) : undefined;
+async function roomGone(durable: DurableControl | undefined, name: string, prefix: string): Promise<ApiResponse> {
+  // only a session id of this deployment reaches the durable client (src/contracts/ids.ts)
+  const status = durable && isSessionIdOf(name, prefix) ? await durable.getStatus(name) : undefined;
   const view = (status?.output ?? status?.customStatus) as Partial<SessionView> | undefined;
   if (status && view?.outcome) {
     return problem(404, 'room-torn-down', 'The room has been torn down', `its session ended: ${view.outcome}`, {
@@ -135,11 +139,13 @@ export function getRoomHandler(deps: RoomsDeps): ApiHandler {
   return async (request, context) => {
     const denied = await authorize(deps, request);
     if (denied) return denied;
+    const bad = checkId(RoomName, request.params.room_name, 'room_name');
+    if (bad) return bad;
     const query = GetRoomQuery.safeParse(Object.fromEntries(request.query));
     if (!query.success) return invalidInput(query.error, 'query');
-    const name = request.params.room_name ?? '';
+    const name = request.params.room_name!;
     const room = await deps.rooms.getRoomByName(name);
-    if (!room) return roomGone(context.durable, name);
+    if (!room) return roomGone(context.durable, name, deps.roomPrefix);
     return { status: 200, body: query.data.constrained_attributes ? constrainedView(room, { includeHostPin: true }) : room };
   };
 }
@@ -149,10 +155,13 @@ export function deleteRoomHandler(deps: RoomsDeps): ApiHandler {
   return async (request, context) => {
     const denied = await authorize(deps, request);
     if (denied) return denied;
-    const name = request.params.room_name ?? '';
+    const bad = checkId(RoomName, request.params.room_name, 'room_name');
+    if (bad) return bad;
+    const name = request.params.room_name!;
     if (isPersistentRoomName(name)) return problem(409, 'persistent-room', 'Persistent rooms are never deleted', undefined, { roomName: name });
     const durable = durableOf(context);
-    const outcome = await deps.publisher(durable).publish({
+    // a name that is not one of this deployment's session ids has no session to tell
+    const outcome = !isSessionIdOf(name, deps.roomPrefix) ? 'unknown_session' : await deps.publisher(durable).publish({
       type: 'idim_deleted',
       source: 'idim',
       roomName: name,
@@ -161,7 +170,8 @@ export function deleteRoomHandler(deps: RoomsDeps): ApiHandler {
     });
     if (outcome === 'unknown_session') {
       const room = await deps.rooms.getRoomByName(name);
-      if (room && isOwnedRoom(room, deps.roomPrefix)) {
+      // only the exact room: a lookup that matches loosely (case, normalisation) must not delete another
+      if (room && room.name === name && isOwnedRoom(room, deps.roomPrefix)) {
         // ours but with no session (a create that failed half-way): nothing else will delete it sooner
         await deps.rooms.deleteRoom(name);
         log.info({ roomName: name }, 'deleted an owned room that had no session');
@@ -175,13 +185,17 @@ export function deleteRoomHandler(deps: RoomsDeps): ApiHandler {
 
 export function updateRoomHandler(deps: RoomsDeps): ApiHandler {
   return async (request) => {
+    const tooLarge = bodyTooLarge(request, JSON_BODY_MAX_BYTES);
+    if (tooLarge) return tooLarge;
     const denied = await authorize(deps, request);
     if (denied) return denied;
+    const bad = checkId(RoomName, request.params.room_name, 'room_name');
+    if (bad) return bad;
     const body = parseJsonBody(request.body);
     if (!body.ok) return body.response;
     const parsed = UpdateRoomBody.safeParse(body.value);
     if (!parsed.success) return invalidInput(parsed.error, 'body');
-    const name = request.params.room_name ?? '';
+    const name = request.params.room_name!;
     const room = await deps.rooms.getRoomByName(name);
     if (!room) return problem(404, 'room-not-found', 'No room has this name', undefined, { roomName: name });
     await deps.rooms.updateTag(name, parsed.data.tag);

@@ -5,7 +5,8 @@ import type { SessionEventPublisher } from '../contracts';
 import { isCallSession } from '../contracts/durable';
 import { OUTCOMES } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
-import { invalidInput, parseJsonBody } from './validation';
+import { ConversationId, SessionId, VideoCallId } from '../contracts/ids';
+import { bodyTooLarge, checkId, invalidInput, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
 import { problem, type ApiHandler, type ApiResponse, type DurableControl, type InstanceStatus, type RequestContext } from './types';
 
 /** Support staff's view of call sessions: one orchestration instance each, named by its room. */
@@ -24,9 +25,10 @@ export const SessionListQuery = z.object({
   outcome: z.enum(OUTCOMES).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  roomName: z.string().min(1).max(250).optional(),
-  conversationId: z.string().min(1).max(100).optional(),
-  videoCallId: z.string().min(1).max(100).optional(),
+  // a room name that is not a session id names no session: it is refused before any lookup
+  roomName: SessionId.optional(),
+  conversationId: ConversationId.optional(),
+  videoCallId: VideoCallId.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -61,7 +63,10 @@ export function getSessionHandler(deps: SessionsDeps): ApiHandler {
   return async (request, context) => {
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
-    const status = await durableOf(context).getStatus(request.params.id ?? '');
+    const id = request.params.id;
+    const bad = checkId(SessionId, id, 'id');
+    if (bad) return bad;
+    const status = await durableOf(context).getStatus(id!);
     if (!status || !isCallSession(status)) return problem(404, 'session-not-found', 'No session has this id');
     return { status: 200, body: sessionRecord(status) };
   };
@@ -86,7 +91,8 @@ export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
     let roomName = q.roomName;
     if (q.conversationId && !roomName) {
       roomName = await deps.roomOfConversation(durable, q.conversationId);
-      if (!roomName) return { status: 200, body: { sessions: [], page: q.page, pageSize: q.pageSize, total: 0 } };
+      // the index is written by ingestion; a stored name that is not a session id is not followed
+      if (!roomName || !SessionId.safeParse(roomName).success) return { status: 200, body: { sessions: [], page: q.page, pageSize: q.pageSize, total: 0 } };
     }
     const candidates = roomName
       ? [await durable.getStatus(roomName)].filter((s): s is InstanceStatus => s !== undefined)
@@ -114,8 +120,12 @@ export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
 
 export function terminateSessionHandler(deps: SessionsDeps): ApiHandler {
   return async (request, context) => {
+    const tooLarge = bodyTooLarge(request, JSON_BODY_MAX_BYTES);
+    if (tooLarge) return tooLarge;
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
+    const bad = checkId(SessionId, request.params.id, 'id');
+    if (bad) return bad;
     const body = parseJsonBody(request.body);
     if (!body.ok) return body.response;
     const parsed = TerminateBody.safeParse(body.value);

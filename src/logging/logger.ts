@@ -56,6 +56,36 @@ function redactPaths(fields: string[]): string[] {
   return paths;
 }
 
+/** Longest error message a line keeps. */
+export const ERROR_MESSAGE_MAX = 300;
+
+function cleanMessage(message: string): string {
+  // durable-functions' client appends the runtime's whole response (`Details: {…}`): a status with
+  // its input, PINs and UUI, or an instance list. An error line never carries a response body.
+  const cut = message.split(/\s*Details:/)[0] ?? '';
+  return cut.length > ERROR_MESSAGE_MAX ? `${cut.slice(0, ERROR_MESSAGE_MAX)}…` : cut;
+}
+
+/**
+ * What a log line keeps of an error (the `err` serializer): its type, a bounded message without
+ * any response body, HTTP status and code when it has them, and stack frames (no values). An
+ * axios error's config (headers, body) and response are never written.
+ */
+export function errorSummary(error: unknown): unknown {
+  if (typeof error === 'string') return cleanMessage(error);
+  if (!(error instanceof Error)) return error === undefined || error === null ? error : cleanMessage(String(error));
+  const extra = error as Error & { status?: unknown; code?: unknown; response?: { status?: unknown } };
+  const status = typeof extra.status === 'number' ? extra.status : typeof extra.response?.status === 'number' ? extra.response.status : undefined;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8);
+  return {
+    type: error.name,
+    message: cleanMessage(error.message),
+    ...(status !== undefined ? { status } : {}),
+    ...(typeof extra.code === 'string' || typeof extra.code === 'number' ? { code: extra.code } : {}),
+    ...(frames.length > 0 ? { stack: frames.map((f) => f.trim()).join('\n') } : {}),
+  };
+}
+
 export interface LoggerOptions {
   level?: string;
   /** where lines go; stdout when absent (tests pass a stream to read them) */
@@ -71,6 +101,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { service: 'maxconf', ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths(REDACTED_FIELDS), censor: '[redacted]' },
+      serializers: { err: errorSummary, error: errorSummary },
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination,

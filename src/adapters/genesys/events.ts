@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConversationKey } from '../../contracts/ids';
 
 /**
  * Genesys Cloud conversation detail events as Amazon EventBridge delivers them (reference
@@ -28,9 +29,12 @@ const id = z.string().min(1).max(200);
 /** UPPERCASE on EventBridge; kept as sent and lower-cased when handed on (REST's convention). */
 const enumText = z.string().min(1).max(100);
 
+/** Epoch milliseconds a Date can hold (to 275760-09-13): a later one could not become an ISO time. */
+const eventTime = z.number().int().nonnegative().max(8_640_000_000_000_000, 'must be epoch milliseconds a timestamp can hold');
+
 const common = {
-  eventTime: z.number().int().nonnegative(),
-  conversationId: id,
+  eventTime,
+  conversationId: ConversationKey,
   participantId: id.optional(),
   sessionId: id.optional(),
   mediaType: z.string().optional(),
@@ -63,12 +67,12 @@ export const FlowEndBody = z.looseObject({
 });
 export const AttributesBody = z.looseObject({
   eventTime: common.eventTime,
-  conversationId: id,
+  conversationId: ConversationKey,
   participantId: id.optional(),
   attributes: z.record(z.string(), z.string()).default({}),
 });
 /** Topics MaxConf does not act on still need a time and a conversation to be recorded. */
-export const OtherBody = z.looseObject({ eventTime: common.eventTime, conversationId: id, sessionId: id.optional() });
+export const OtherBody = z.looseObject({ eventTime: common.eventTime, conversationId: ConversationKey, sessionId: id.optional() });
 
 export const EventBridgeEnvelope = z.looseObject({
   version: z.string(),

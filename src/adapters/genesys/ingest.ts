@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger';
 import type { DurableControl, PublishOutcome, SessionEvent, SessionEventPublisher } from '../../contracts';
 import { ENTITIES } from '../../contracts/durable';
+import { SessionId } from '../../contracts/ids';
 import { PoisonMessageError } from '../servicebus/poison';
 import { MAXCONF_ATTRIBUTE, roomFromAni } from './conversations';
 import { envelopesOf, parseEnvelope, type DetailEvent, type ParsedEnvelope } from './events';
@@ -34,6 +35,24 @@ export interface IngestDeps {
    * the attributes event; undefined when no Genesys client is configured.
    */
   flowOutcomeOf?: (conversationId: string) => Promise<string | undefined>;
+}
+
+/**
+ * The room a caller address names, when it names one a session could have. An address MaxConf
+ * cannot use (malformed percent-encoding, a name outside the session id allow-list) names no
+ * room: the event is acknowledged as an unknown conversation and the line says which field it
+ * was, never its value (a caller address is citizen data when the caller is not MaxConf).
+ */
+export function roomOfAni(ani: string, logger: Logger, context: { conversationId: string; topicName: string }): string | undefined {
+  let room: string | undefined;
+  try {
+    room = roomFromAni(ani);
+  } catch {
+    logger.warn({ ...context, field: 'ani', metric: 'genesys_unusable_field' }, 'Genesys event with an unreadable caller address, acknowledged');
+    return undefined;
+  }
+  if (room === undefined || SessionId.safeParse(room).success) return room;
+  return undefined;
 }
 
 /** topic + Genesys session + event time: the same fact delivered twice has the same key. */
@@ -131,7 +150,11 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
 
   const ani = 'ani' in event.body && typeof event.body.ani === 'string' ? event.body.ani : undefined;
   const attributes = event.kind === 'attributes' ? event.body.attributes : {};
-  const roomName = index?.roomName ?? (ani ? roomFromAni(ani) : undefined) ?? attributes[MAXCONF_ATTRIBUTE];
+  const context = { conversationId, topicName: parsed.topicName };
+  const fromAttribute = attributes[MAXCONF_ATTRIBUTE];
+  const candidate = index?.roomName ?? (ani ? roomOfAni(ani, deps.logger, context) : undefined) ?? fromAttribute;
+  // every name below becomes an instance id: one outside the allow-list names no session
+  const roomName = candidate !== undefined && SessionId.safeParse(candidate).success ? candidate : undefined;
 
   let flowOutcome = index?.flowOutcome ?? null;
   if (event.kind === 'attributes' && attributes[FLOW_OUTCOME_ATTRIBUTE]) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_SEEN, type RoomIngestState } from '../../contracts/durable';
 import type { SessionEvent } from '../../contracts/sessionEvents';
+import { isSessionIdOf } from '../../contracts/ids';
 import { isPersistentRoomName } from './naming';
 
 /**
@@ -12,7 +13,8 @@ export const SinkEnvelope = z.object({
   node: z.string().max(100).optional(),
   seq: z.number().int().nonnegative().optional(),
   version: z.number().int().optional(),
-  time: z.number().nonnegative().optional(),
+  // any number: one an ISO timestamp cannot hold is acknowledged with the received time (isoFrom)
+  time: z.number().optional(),
   data: z.unknown().optional(),
 });
 export type SinkEnvelope = z.infer<typeof SinkEnvelope>;
@@ -57,10 +59,11 @@ export function isUsedEvent(name: string): name is UsedEventName {
   return (PARTICIPANT_EVENTS as readonly string[]).includes(name) || (CONFERENCE_EVENTS as readonly string[]).includes(name);
 }
 
+/** `unusable` names the fields MaxConf could not use and replaced (e.g. a `time` out of range). */
 export type ParsedSinkEvent =
-  | { kind: 'participant'; event: (typeof PARTICIPANT_EVENTS)[number]; node: string; seq: number | undefined; at: string; data: ParticipantData }
-  | { kind: 'conference'; event: (typeof CONFERENCE_EVENTS)[number]; node: string; seq: number | undefined; at: string; room: string }
-  | { kind: 'ignored'; event: string };
+  | { kind: 'participant'; event: (typeof PARTICIPANT_EVENTS)[number]; node: string; seq: number | undefined; at: string; data: ParticipantData; unusable?: string[] }
+  | { kind: 'conference'; event: (typeof CONFERENCE_EVENTS)[number]; node: string; seq: number | undefined; at: string; room: string; unusable?: string[] }
+  | { kind: 'ignored'; event: string; unusable?: string[] };
 
 export class SinkPayloadError extends Error {
   constructor(
@@ -77,8 +80,18 @@ function issueAt(prefix: string, error: z.ZodError): SinkPayloadError {
   return new SinkPayloadError(path, `${path || 'body'}: ${issue?.message ?? 'invalid'}`);
 }
 
-function isoFrom(time: number | undefined, fallback: Date): string {
-  return new Date(time !== undefined ? time * 1000 : fallback.getTime()).toISOString();
+/** 9999-12-31T23:59:59Z, the last second a four-digit ISO year holds. */
+export const SINK_TIME_MAX_SECONDS = 253_402_300_799;
+
+/**
+ * The event's time, or the time it was received when it has none or one no timestamp can hold.
+ * Pexip's retry policy is undocumented, so such an event is acknowledged (and counted), never
+ * refused: a refusal could stall the node's queue behind it.
+ */
+function isoFrom(time: number | undefined, fallback: Date): { at: string; usable: boolean } {
+  if (time === undefined) return { at: fallback.toISOString(), usable: true };
+  if (!(time >= 0 && time <= SINK_TIME_MAX_SECONDS)) return { at: fallback.toISOString(), usable: false };
+  return { at: new Date(time * 1000).toISOString(), usable: true };
 }
 
 /** Parses a whole POST (single or bulk). Throws SinkPayloadError naming the first bad field; nothing is half-accepted. */
@@ -93,21 +106,22 @@ export function parseSinkBody(body: unknown, receivedAt: Date): ParsedSinkEvent[
   } else {
     envelopes = [{ envelope: top.data, path: '' }];
   }
-  return envelopes.map(({ envelope, path }) => {
-    const at = isoFrom(envelope.time, receivedAt);
+  return envelopes.map(({ envelope, path }): ParsedSinkEvent => {
+    const { at, usable } = isoFrom(envelope.time, receivedAt);
+    const unusable = usable ? {} : { unusable: [[path, 'time'].filter(Boolean).join('.')] };
     const node = envelope.node ?? 'unknown';
     const name = envelope.event;
     if ((PARTICIPANT_EVENTS as readonly string[]).includes(name)) {
       const data = ParticipantData.safeParse(envelope.data);
       if (!data.success) throw issueAt([path, 'data'].filter(Boolean).join('.'), data.error);
-      return { kind: 'participant', event: name as (typeof PARTICIPANT_EVENTS)[number], node, seq: envelope.seq, at, data: data.data };
+      return { kind: 'participant', event: name as (typeof PARTICIPANT_EVENTS)[number], node, seq: envelope.seq, at, data: data.data, ...unusable };
     }
     if ((CONFERENCE_EVENTS as readonly string[]).includes(name)) {
       const data = ConferenceData.safeParse(envelope.data);
       if (!data.success) throw issueAt([path, 'data'].filter(Boolean).join('.'), data.error);
-      return { kind: 'conference', event: name as (typeof CONFERENCE_EVENTS)[number], node, seq: envelope.seq, at, room: data.data.name };
+      return { kind: 'conference', event: name as (typeof CONFERENCE_EVENTS)[number], node, seq: envelope.seq, at, room: data.data.name, ...unusable };
     }
-    return { kind: 'ignored', event: name };
+    return { kind: 'ignored', event: name, ...unusable };
   });
 }
 
@@ -141,7 +155,8 @@ export function classifyLeg(p: Pick<ParticipantData, 'call_direction' | 'protoco
 
 /** Whether a room belongs to this deployment's sessions (other slots' and persistent rooms never do). */
 export function isSessionRoom(room: string, prefix: string): boolean {
-  return room.startsWith(prefix) && !isPersistentRoomName(room);
+  // the session id allow-list too: the name becomes an instance id and an entity key
+  return isSessionIdOf(room, prefix) && !isPersistentRoomName(room);
 }
 
 function connectedOnce(p: ParticipantData): boolean {
