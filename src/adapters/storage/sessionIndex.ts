@@ -101,26 +101,32 @@ export class TableSessionIndex implements SessionIndex {
     const current = { ...record, createdAt };
 
     const wanted: RowKeys[] = [lookupKeys.videoCall(record.videoCallId, record.sessionId, createdAt)];
-    if (record.conversationId !== undefined) wanted.push(lookupKeys.conversation(record.conversationId, record.sessionId));
+    if (record.conversationId !== undefined) wanted.push(lookupKeys.conversation(record.conversationId));
     if (record.endedAt !== undefined) wanted.push(lookupKeys.ended(record.sessionId, record.endedAt));
     const known = pointersOf(stored?.row);
-    for (const keys of wanted) {
-      if (!hasPointer(known, keys)) await this.lookup.upsertEntity({ ...keys, sessionId: record.sessionId }, 'Replace');
-    }
+    await Promise.all(
+      wanted.filter((keys) => !hasPointer(known, keys)).map((keys) => this.lookup.upsertEntity({ ...keys, sessionId: record.sessionId }, 'Replace')),
+    );
 
     const rowFor = (row: Row | undefined): Row | undefined => {
       if (row && Number(row.revision) >= record.revision) return undefined;
       const queue = newerQueue(row?.queue ? (JSON.parse(String(row.queue)) as QueueStatus) : undefined, record.queue);
       return toEntity(queue ? { ...current, queue } : current);
     };
-    await guardedWrite(this.sessions, listKeys(record.sessionId, createdAt), rowFor);
-    const applied = await guardedWrite(this.lookup, sessionKeys, (row) => {
-      const next = rowFor(row);
-      if (!next) return undefined;
-      const pointers = pointersOf(row);
-      for (const keys of wanted) if (!hasPointer(pointers, keys)) pointers.push([keys.partitionKey, keys.rowKey]);
-      return { ...next, pointers: JSON.stringify(pointers) };
-    });
+    // a session's first write finds no list row either (it is written before the session row); a race is caught by the create's 409
+    await guardedWrite(this.sessions, listKeys(record.sessionId, createdAt), rowFor, stored ? undefined : null);
+    const applied = await guardedWrite(
+      this.lookup,
+      sessionKeys,
+      (row) => {
+        const next = rowFor(row);
+        if (!next) return undefined;
+        const pointers = pointersOf(row);
+        for (const keys of wanted) if (!hasPointer(pointers, keys)) pointers.push([keys.partitionKey, keys.rowKey]);
+        return { ...next, pointers: JSON.stringify(pointers) };
+      },
+      stored ?? null,
+    );
     return { applied };
   }
 
@@ -148,13 +154,9 @@ export class TableSessionIndex implements SessionIndex {
   }
 
   async findByConversationId(conversationId: string): Promise<SessionRecord | undefined> {
-    const partitionKey = lookupKeys.conversation(conversationId, '').partitionKey;
-    const rows = this.lookup.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey', 'sessionId'] } });
-    for await (const row of rows) {
-      const record = await this.verified(String(row.sessionId), { partitionKey, rowKey: row.rowKey ?? '' });
-      if (record) return record;
-    }
-    return undefined;
+    const keys = lookupKeys.conversation(conversationId);
+    const pointer = await readRow(this.lookup, keys);
+    return pointer ? this.verified(String(pointer.row.sessionId), keys) : undefined;
   }
 
   async findByVideoCallId(videoCallId: string): Promise<SessionRecord[]> {

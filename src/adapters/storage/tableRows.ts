@@ -35,9 +35,15 @@ export async function readRow(client: TableClient, keys: RowKeys): Promise<{ row
  * existing yet), so two writers never overwrite each other blindly; `next` answering undefined
  * (for example: the stored revision is already newer) leaves the row alone.
  */
-export async function guardedWrite(client: TableClient, keys: RowKeys, next: (current: Row | undefined) => Row | undefined): Promise<boolean> {
+export async function guardedWrite(
+  client: TableClient,
+  keys: RowKeys,
+  next: (current: Row | undefined) => Row | undefined,
+  /** the row as the caller just read it (`null`: just found absent), saving the first read */
+  known?: { row: Row; etag: string } | null,
+): Promise<boolean> {
   for (let race = 0; race < MAX_RACES; race++) {
-    const current = await readRow(client, keys);
+    const current = race === 0 && known !== undefined ? (known ?? undefined) : await readRow(client, keys);
     const row = next(current?.row);
     if (!row) return false;
     try {
