@@ -137,3 +137,30 @@ test('an offered room never expires from the pool', async () => {
   // the service reports "never" as 9999-12-31
   expect(message.expiresOn.getUTCFullYear()).toBe(9999);
 });
+
+test('with a data directory, rooms and records outlive a restart of Azurite', async () => {
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { createTableSessionIndex } = await import('../../src/adapters/storage/sessionIndex');
+  const dataDir = mkdtempSync(`${tmpdir()}/maxconf-azurite-`);
+  try {
+    const first = await startAzurite({ dataDir });
+    const account = { connectionString: first.connectionString };
+    await (await createWarmRoomQueue({ account, prefix: 'persist' })).offer(rooms(1)[0]!);
+    const createdAt = new Date().toISOString();
+    await (await createTableSessionIndex({ account, prefix: 'persist' })).upsert({ sessionId: 'maxconf-p', videoCallId: 'v', phase: 'queued', createdAt, updatedAt: createdAt, dialAttempts: 1, revision: 1 });
+    await first.stop();
+
+    const second = await startAzurite({ dataDir });
+    try {
+      const again = { connectionString: second.connectionString };
+      expect((await (await createWarmRoomQueue({ account: again, prefix: 'persist' })).claim())?.room.name).toBe('maxconf-warm-0');
+      expect((await (await createTableSessionIndex({ account: again, prefix: 'persist' })).get('maxconf-p'))?.phase).toBe('queued');
+    } finally {
+      await second.stop();
+    }
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -140,7 +140,7 @@ export class TableSessionIndex implements SessionIndex {
       return { ...row, queue: JSON.stringify(queue), queueAt: queue.at };
     };
     await guardedWrite(this.sessions, listKeys(sessionId, String(stored.row.createdAt)), merge);
-    return guardedWrite(this.lookup, lookupKeys.session(sessionId), merge);
+    return guardedWrite(this.lookup, lookupKeys.session(sessionId), merge, stored);
   }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
