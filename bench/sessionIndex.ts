@@ -48,7 +48,11 @@ async function fill(index: TableSessionIndex, from: number, to: number): Promise
   let next = from;
   await Promise.all(
     Array.from({ length: FILL_CONCURRENCY }, async () => {
-      while (next < to) await index.upsert(recordOf(next++));
+      while (next < to) {
+        const i = next++;
+        await index.upsert(recordOf(i));
+        if ((i + 1) % 1000 === 0) process.stderr.write(`filled ${i + 1} sessions\n`);
+      }
     }),
   );
   return (to - from) / ((performance.now() - started) / 1000);
