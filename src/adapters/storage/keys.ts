@@ -57,9 +57,10 @@ export function listRowBounds(fromMs: number, toMs: number): { lowest: string; a
 
 /** Rows of the lookup table: the session's own row and its pointers, each kind in its own partitions. */
 export const lookupKeys = {
-  session: (sessionId: string) => ({ partitionKey: `room_${keyPart(sessionId)}`, rowKey: '' }),
+  // RowKeys repeat the id rather than stay empty: Azurite picks a point read's rows by its RowKey index first
+  session: (sessionId: string) => ({ partitionKey: `room_${keyPart(sessionId)}`, rowKey: keyPart(sessionId) }),
   /** a Genesys conversation belongs to one session: a point read */
-  conversation: (conversationId: string) => ({ partitionKey: `conv_${keyPart(conversationId)}`, rowKey: '' }),
+  conversation: (conversationId: string) => ({ partitionKey: `conv_${keyPart(conversationId)}`, rowKey: keyPart(conversationId) }),
   videoCall: (videoCallId: string, sessionId: string, createdAt: string) => ({
     partitionKey: `vcid_${keyPart(videoCallId)}`,
     rowKey: `${invertedMs(Date.parse(createdAt))}_${keyPart(sessionId)}`,
