@@ -43,7 +43,7 @@ interface Failure {
   next: string;
 }
 
-interface Words {
+export interface Words {
   appName: string;
   language: string;
   failures: Record<FailureKind, Failure>;
