@@ -184,9 +184,12 @@ export function createAgentCall(launch: LaunchParse, href: string, update: (chan
     try {
       if (!genesys) {
         status('signing-in');
-        genesys = await signIn(config, redirectUriOf(href), stateOf(context));
-        // the code, token or state must not stay in the address (or reach a server log on reload)
-        history.replaceState(null, '', `${redirectUriOf(href)}?${stateOf(context)}`);
+        try {
+          genesys = await signIn(config, redirectUriOf(href), stateOf(context));
+        } finally {
+          // the OAuth answer (code, token or error) must not stay in the address or reach a server log on reload
+          if (launch.oauth.kind !== 'none') history.replaceState(null, '', `${redirectUriOf(href)}?${stateOf(context)}`);
+        }
       }
       status('finding-room');
       const conversation = await readConversation();
