@@ -1,11 +1,11 @@
 import { legView, roomActions, type LegView, type RoomAction } from './callControl';
 import { parseConfig, type AgentAppConfig } from './config';
 import { apiFailure, GenesysFailure, signIn, type GenesysSession } from './genesys/client';
-import { participantsOfConversation, participantsOfEvent } from './genesys/participants';
+import { participantsOfConversation, participantsOfEvent, roomNameOf } from './genesys/participants';
 import { joinSharedChannel, type BroadcastLike, type ChannelStatus, type SocketLike } from './genesys/sharedChannel';
 import type { FailureKind, StatusKind } from './i18n';
 import { parentAllowed, redirectUriOf, stateOf, type LaunchParse } from './launch';
-import { lookUpRoom, roomNameOf, type RoomToJoin } from './maxconf';
+import { lookUpRoom, type RoomToJoin } from './maxconf';
 import { openCamera, stopStream } from './media/camera';
 import { tapPeerConnections } from './media/peerConnectionTap';
 import { joinRoom, type RoomSession } from './room/roomSession';

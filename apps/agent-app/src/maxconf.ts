@@ -42,15 +42,3 @@ export async function lookUpRoom(apiBase: string, roomName: string, agentToken: 
   if (!parsed.success) return { ok: false, kind: 'maxconf-unavailable', detail: 'public/room: unexpected answer' };
   return { ok: true, room: { alias: parsed.data.aliases[0]?.alias ?? parsed.data.name, pin: parsed.data.pin } };
 }
-
-/** The room's name is the customer participant's caller name (`aniName`) in the conversation. */
-export function roomNameOf(conversation: unknown, videoQueueIds: string[]): { ok: true; name: string } | { ok: false; kind: FailureKind } {
-  const participants = (conversation as { participants?: Array<{ purpose?: string; aniName?: string; queueId?: string }> })?.participants ?? [];
-  if (videoQueueIds.length > 0) {
-    const queues = participants.map((p) => p.queueId).filter((q): q is string => typeof q === 'string');
-    if (!queues.some((q) => videoQueueIds.includes(q))) return { ok: false, kind: 'no-room-name' };
-  }
-  const name = participants.find((p) => p.purpose === 'customer')?.aniName?.trim();
-  if (!name || name.length > 250) return { ok: false, kind: 'no-room-name' };
-  return { ok: true, name };
-}

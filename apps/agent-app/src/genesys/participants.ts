@@ -1,4 +1,5 @@
 import type { LegParticipant } from '../callControl';
+import type { FailureKind } from '../i18n';
 
 /**
  * Genesys describes the same participants two ways: the notification event on
@@ -84,4 +85,16 @@ export function participantsOfConversation(conversation: unknown): LegParticipan
       endTime: p.endTime,
     });
   });
+}
+
+/** The room's name is the customer participant's caller name (`aniName`) in the conversation. */
+export function roomNameOf(conversation: unknown, videoQueueIds: string[]): { ok: true; name: string } | { ok: false; kind: FailureKind } {
+  const participants = (conversation as { participants?: Array<{ purpose?: string; aniName?: string; queueId?: string }> })?.participants ?? [];
+  if (videoQueueIds.length > 0) {
+    const queues = participants.map((p) => p.queueId).filter((q): q is string => typeof q === 'string');
+    if (!queues.some((q) => videoQueueIds.includes(q))) return { ok: false, kind: 'no-room-name' };
+  }
+  const name = participants.find((p) => p.purpose === 'customer')?.aniName?.trim();
+  if (!name || name.length > 250) return { ok: false, kind: 'no-room-name' };
+  return { ok: true, name };
 }
