@@ -126,13 +126,22 @@ beforeEach(() => {
   stubs = { config: 'valid', authorize: 'allow', room: 200 };
 });
 
-const launchUrl = (lang: string) => `${origin}/?pcConversationId=${CONVERSATION}&gcHostOrigin=${encodeURIComponent('https://apps.cac1.pure.cloud')}&gcTargetEnv=prod-cac1&pcLangTag=${lang}`;
+const launchUrl = (lang: string, host = 'https://apps.cac1.pure.cloud') =>
+  `${origin}/?pcConversationId=${CONVERSATION}&gcHostOrigin=${encodeURIComponent(host)}&gcTargetEnv=prod-cac1&pcLangTag=${lang}`;
 
-async function open(browser: LaunchedBrowser, lang: string, failure: string): Promise<{ page: Page; console: string[] }> {
+// records what the page asks getUserMedia for, before the app runs
+const RECORD_MEDIA_REQUESTS = `(() => {
+  const asked = (window.__mediaRequests = []);
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => { asked.push(JSON.parse(JSON.stringify(constraints))); return original(constraints); };
+})()`;
+
+async function open(browser: LaunchedBrowser, lang: string, failure: string, host?: string): Promise<{ page: Page; console: string[] }> {
   const page = await browser.context.newPage();
   const console: string[] = [];
   page.on('console', (m) => console.push(m.text()));
-  await page.goto(launchUrl(lang));
+  await page.addInitScript(RECORD_MEDIA_REQUESTS);
+  await page.goto(launchUrl(lang, host));
   await page.locator(`[data-failure="${failure}"]`).waitFor({ timeout: 20_000 });
   return { page, console };
 }
@@ -223,6 +232,19 @@ describe('the Agent App in Chromium: each failure says what happened and what to
     await check(page, 'node-unreachable-en', /video conference server cannot be reached/, /Check your network or VPN/);
     expect(console.join('\n')).not.toContain(PIN);
     expect(console.join('\n')).not.toContain('agent-token');
+    // the camera was opened for the join, the microphone never asked for
+    const asked = (await page.evaluate('window.__mediaRequests')) as Array<{ audio?: unknown; video?: unknown }>;
+    expect(asked.length).toBeGreaterThan(0);
+    for (const request of asked) {
+      expect(request.video).toBeTruthy();
+      expect(request.audio).toBeFalsy();
+    }
+    await page.close();
+  });
+
+  it('opened from a page that is not the Genesys desktop (gcHostOrigin), French', async () => {
+    const { page } = await open(withUi, 'fr-ca', 'parent-not-allowed', 'https://evil.example');
+    await check(page, 'parent-not-allowed-fr', /une page à laquelle il ne fait pas confiance/, /bureau de l’agent Genesys Cloud/);
     await page.close();
   });
 });
