@@ -1,3 +1,4 @@
+import { eventIds } from '../contracts/eventIds';
 import type { SessionEvent } from '../contracts/sessionEvents';
 
 /**
@@ -35,6 +36,36 @@ export interface SessionSettings {
   maxCallMs: number;
   sessionLifetimeMs: number;
   queueStatusRefreshMs: number;
+  /**
+   * The machine's behaviour version, carried in each session's input so a session replays on the
+   * rules it started with. Absent (1): deadlines act on the absence of events and a queued session
+   * polls Genesys itself. 2: every deadline first reads the vendors' state (`check_truth`), and
+   * queue position and wait come from the deployment's queue observer, outside the history.
+   */
+  version?: number;
+}
+
+/** The behaviour new sessions start with (see SessionSettings.version). */
+export const SESSION_BEHAVIOUR_VERSION = 2;
+
+/** The deadlines that are settled by reading Pexip (and Genesys) before they act. */
+export type TruthCheck = 'citizen_join' | 'dial_attempt' | 'reconnect' | 'queue_wait';
+
+/** What Pexip and Genesys show for a session's room at one moment (the checkCallTruth activity). */
+export interface CallTruth {
+  pexip:
+    | {
+        read: true;
+        /** guests (citizens) in the room now, by participant id */
+        citizens: string[];
+        /** the room's dial-out legs to the Genesys queue */
+        sipLegs: { participantId: string; connected: boolean }[];
+      }
+    | { read: false; reason: string };
+  /** asked for only where it matters (dial and queue deadlines) */
+  genesys?:
+    | { read: true; state: 'none' | 'queued' | 'answered' | 'ended'; conversationId?: string; agentUserId?: string }
+    | { read: false; reason: string };
 }
 
 export interface TimelineEntry {
@@ -65,6 +96,8 @@ export interface SessionState {
     participantId?: string;
     /** a leg placed by a failed attempt that may still ring */
     staleParticipantId?: string;
+    /** how often this attempt's deadline was moved because its leg was still ringing */
+    extensions?: number;
   };
   sipParticipantId?: string;
   queueDeadline?: string;
@@ -83,6 +116,17 @@ export interface SessionState {
   timeline: TimelineEntry[];
   /** timeline entries dropped to keep the state small */
   timelineDropped: number;
+  /** a deadline waiting on a read of the vendors' state (behaviour 2) */
+  check?: {
+    reason: TruthCheck;
+    /** the read is under way (the orchestration answers it before anything else happens) */
+    inFlight: boolean;
+    /** the vendors confirmed what the deadline assumes: it acts now */
+    confirmed?: boolean;
+    /** the vendors could not be read: ask again then */
+    retryAt?: string;
+    tries: number;
+  };
 }
 
 export type Command =
@@ -90,7 +134,9 @@ export type Command =
   | { type: 'dial_queue'; attempt: number; replaceParticipantId?: string }
   /** without a conversation id (its Genesys events have not come) the conversation is looked up by the room */
   | { type: 'refresh_queue_status'; conversationId?: string }
-  | { type: 'teardown'; outcome: Outcome; disconnectConversationId?: string };
+  | { type: 'teardown'; outcome: Outcome; disconnectConversationId?: string }
+  /** read Pexip (and, with `genesys`, the room's Genesys conversation) before a deadline acts */
+  | { type: 'check_truth'; check: TruthCheck; genesys: boolean; conversationId?: string };
 
 export type MachineInput =
   | { kind: 'event'; event: SessionEvent }
@@ -109,7 +155,8 @@ export type MachineInput =
       /** Genesys REST shows the customer leg ended */
       customerEnded?: boolean;
     }
-  | { kind: 'teardown_done'; ok: boolean; detail?: string };
+  | { kind: 'teardown_done'; ok: boolean; detail?: string }
+  | { kind: 'truth'; check: TruthCheck; truth: CallTruth };
 
 export interface Decision {
   state: SessionState;
@@ -119,6 +166,13 @@ export interface Decision {
 const RECENT_EVENT_IDS = 200;
 const TIMELINE_MAX = 300;
 const DEPARTED_MAX = 50;
+/** present participants kept per list; more can only mean leaves that were never reported */
+const PRESENT_MAX = 10;
+const DETAIL_MAX = 160;
+/** a leg still ringing at its attempt deadline gets this many more attempt periods */
+const RINGING_EXTENSIONS = 2;
+const CHECK_RETRY_FIRST_MS = 10_000;
+const CHECK_RETRY_MAX_MS = 5 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (time: string) => Date.parse(time);
@@ -172,8 +226,46 @@ export function nextDeadline(state: SessionState): string | undefined {
       candidates.push(state.callDeadline);
       break;
   }
-  const times = candidates.filter((t): t is string => t !== undefined).sort();
-  return times[0];
+  let times = candidates.filter((t): t is string => t !== undefined);
+  const check = state.check && checkApplies(state, state.check.reason) ? state.check : undefined;
+  if (check?.retryAt) {
+    // the vendors could not be read: every deadline that needs a read waits for the next try
+    const retryAt = check.retryAt;
+    const waiting = new Set(TRUTH_CHECKS.map((reason) => checkedDeadline(state, reason)));
+    times = times.filter((t) => !waiting.has(t) || t > retryAt);
+    times.push(retryAt);
+  }
+  return times.sort()[0];
+}
+
+const TRUTH_CHECKS: readonly TruthCheck[] = ['citizen_join', 'dial_attempt', 'reconnect', 'queue_wait'];
+
+/** Whether the deadline a check settles still applies to the session as it is now. */
+function checkApplies(state: SessionState, reason: TruthCheck): boolean {
+  switch (reason) {
+    case 'citizen_join':
+      return state.stage === 'waiting_for_citizen';
+    case 'dial_attempt':
+      return state.stage === 'dialing' && state.dial.attemptDeadline !== undefined;
+    case 'reconnect':
+      return state.reconnectUntil !== undefined && !isFinished(state);
+    case 'queue_wait':
+      return state.stage === 'queued';
+  }
+}
+
+/** The deadline a check settles. */
+function checkedDeadline(state: SessionState, reason: TruthCheck): string | undefined {
+  switch (reason) {
+    case 'citizen_join':
+      return iso(ms(state.createdAt) + state.settings.citizenJoinMs);
+    case 'dial_attempt':
+      return state.dial.attemptDeadline;
+    case 'reconnect':
+      return state.reconnectUntil;
+    case 'queue_wait':
+      return state.queueDeadline;
+  }
 }
 
 /** Applies one input and then every deadline already due. Pure: the given state is not changed. */
@@ -198,7 +290,13 @@ class Machine {
     return iso(this.now);
   }
 
-  private note(kind: TimelineEntry['kind'], what: string, detail?: string) {
+  /** behaviour 2: deadlines read the vendors first; the observer keeps queue position */
+  private get readsVendors(): boolean {
+    return (this.s.settings.version ?? 1) >= 2;
+  }
+
+  private note(kind: TimelineEntry['kind'], what: string, fullDetail?: string) {
+    const detail = fullDetail === undefined || fullDetail.length <= DETAIL_MAX ? fullDetail : `${fullDetail.slice(0, DETAIL_MAX - 1)}…`;
     this.s.timeline.push(detail === undefined ? { at: this.at, kind, what } : { at: this.at, kind, what, detail });
     if (this.s.timeline.length > TIMELINE_MAX) {
       // keep the first entries (how the session began) and the latest ones
@@ -210,7 +308,13 @@ class Machine {
   private command(command: Command) {
     this.commands.push(command);
     const detail =
-      command.type === 'dial_queue' ? `attempt ${command.attempt}` : command.type === 'teardown' ? command.outcome : undefined;
+      command.type === 'dial_queue'
+        ? `attempt ${command.attempt}`
+        : command.type === 'teardown'
+          ? command.outcome
+          : command.type === 'check_truth'
+            ? command.check
+            : undefined;
     this.note('command', command.type, detail);
   }
 
@@ -220,6 +324,7 @@ class Machine {
     this.s.outcome = outcome;
     this.s.endedAt = this.at;
     delete this.s.reconnectUntil;
+    delete this.s.check;
     const conversation = genesysEndedIt ? undefined : this.s.conversationId;
     this.command(
       conversation ? { type: 'teardown', outcome, disconnectConversationId: conversation } : { type: 'teardown', outcome },
@@ -240,6 +345,8 @@ class Machine {
         return this.onDialResult(input);
       case 'queue_status':
         return this.onQueueStatus(input);
+      case 'truth':
+        return this.onTruth(input);
       case 'teardown_done':
         if (this.s.stage !== 'ending') return;
         this.s.stage = 'ended';
@@ -284,7 +391,7 @@ class Machine {
     switch (event.type) {
       case 'citizen_joined': {
         if (s.departed.includes(event.participantId)) return this.ignore(event.type, 'reported after its leave');
-        if (!s.citizens.includes(event.participantId)) s.citizens.push(event.participantId);
+        if (!s.citizens.includes(event.participantId)) keepBounded(s.citizens, event.participantId);
         delete s.reconnectUntil;
         if (s.stage === 'waiting_for_citizen') {
           s.stage = 'dialing';
@@ -329,7 +436,7 @@ class Machine {
         if (s.stage === 'in_call') return this.end('completed', true);
         return;
       case 'agent_video_joined':
-        if (!s.agentVideo.includes(event.participantId)) s.agentVideo.push(event.participantId);
+        if (!s.agentVideo.includes(event.participantId)) keepBounded(s.agentVideo, event.participantId);
         return;
       case 'agent_video_left':
         s.agentVideo = s.agentVideo.filter((p) => p !== event.participantId);
@@ -339,7 +446,7 @@ class Machine {
         s.conversationId ??= event.conversationId;
         s.acdStarted = true;
         if (s.stage === 'dialing') this.enterQueue();
-        s.nextQueueRefreshAt = this.at;
+        if (!this.readsVendors) s.nextQueueRefreshAt = this.at;
         return;
       case 'agent_connected':
         if (s.stage !== 'dialing' && s.stage !== 'queued') return this.ignore(event.type, `in ${s.stage}`);
@@ -385,8 +492,9 @@ class Machine {
     const s = this.s;
     s.stage = 'queued';
     s.queueDeadline = iso(this.now + s.settings.queueWaitMs);
-    // a backstop poll: the Genesys `queued` event, when it comes, moves it to now
-    s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
+    // behaviour 1 polls Genesys as a backstop (the `queued` event moves the poll to now); behaviour 2
+    // leaves lost Genesys events and the queue position to the deployment's queue observer
+    if (!this.readsVendors) s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
     s.dial.inFlight = false;
     delete s.dial.attemptDeadline;
     delete s.dial.nextAttemptAt;
@@ -421,34 +529,157 @@ class Machine {
     s.dial.nextAttemptAt = iso(Math.min(this.now + pause, windowEnd));
   }
 
+  /**
+   * Whether a due deadline may act now. Behaviour 1 acts at once. Behaviour 2 first asks for a read
+   * of the vendors (`check_truth`) and acts only once they confirm what the deadline assumes; a
+   * read that finds the opposite has already moved the session on (onTruth), and an unreadable
+   * vendor postpones the deadline rather than acting on a guess.
+   */
+  private settled(reason: TruthCheck, deadline: string): boolean {
+    const s = this.s;
+    if (!this.readsVendors) {
+      this.note('deadline', deadline);
+      return true;
+    }
+    const pending = s.check;
+    if (pending?.reason === reason && pending.confirmed) {
+      delete s.check;
+      return true;
+    }
+    // one read at a time; while the vendors are unreadable every such deadline waits for the retry
+    if (pending && (pending.inFlight || (pending.retryAt !== undefined && ms(pending.retryAt) > this.now))) return false;
+    if (pending?.reason !== reason) this.note('deadline', deadline);
+    s.check = { reason, inFlight: true, tries: (pending?.tries ?? 0) + 1 };
+    const genesys = reason === 'dial_attempt' || reason === 'queue_wait';
+    this.command({ type: 'check_truth', check: reason, genesys, ...(genesys && s.conversationId ? { conversationId: s.conversationId } : {}) });
+    return false;
+  }
+
+  /** A vendor read for a due deadline: what it finds moves the session, or confirms the deadline. */
+  private onTruth(input: Extract<MachineInput, { kind: 'truth' }>) {
+    const s = this.s;
+    const check = s.check;
+    if (!check || check.reason !== input.check || !check.inFlight) return;
+    check.inFlight = false;
+    this.applyTruth(check, input.truth);
+    if (s.check !== check || check.confirmed || check.retryAt) return;
+    // what the read found must have moved the session past the deadline; if it did not (the fact
+    // was already known, say), the deadline stands and acts now rather than asking again
+    const deadline = checkApplies(s, check.reason) ? checkedDeadline(s, check.reason) : undefined;
+    if (deadline !== undefined && ms(deadline) <= this.now) check.confirmed = true;
+    else delete s.check;
+  }
+
+  private applyTruth(check: NonNullable<SessionState['check']>, truth: CallTruth) {
+    const s = this.s;
+    const { pexip, genesys } = truth;
+    const from = { roomName: s.roomName, at: this.at };
+    const confirm = (why: string) => {
+      check.confirmed = true;
+      this.note('result', 'check_truth', why);
+    };
+    const unreadable = (why: string) => {
+      const wait = Math.min(CHECK_RETRY_FIRST_MS * 2 ** (check.tries - 1), CHECK_RETRY_MAX_MS);
+      check.retryAt = iso(this.now + wait);
+      this.note('result', 'check_truth', `not readable, asking again in ${Math.round(wait / 1000)} s: ${why}`);
+    };
+    const found = (why: string) => this.note('result', 'check_truth', why);
+    const citizenBack = (citizens: string[]) => {
+      for (const participantId of citizens) {
+        this.onEvent({ ...from, source: 'pexip', type: 'citizen_joined', participantId, eventId: eventIds.participantJoined(participantId) });
+      }
+    };
+
+    switch (check.reason) {
+      case 'citizen_join':
+      case 'reconnect': {
+        if (!pexip.read) return unreadable(pexip.reason);
+        // a participant whose leave was reported is on its way out, not back
+        const present = pexip.citizens.filter((p) => !s.departed.includes(p));
+        if (present.length === 0) return confirm('no citizen in the room');
+        found('the citizen is in the room; its join event was lost or late');
+        return citizenBack(present);
+      }
+      case 'dial_attempt': {
+        if (genesys?.read && genesys.state === 'answered' && genesys.conversationId && genesys.agentUserId) {
+          found('an agent has answered the call');
+          const { conversationId, agentUserId } = genesys;
+          return this.onEvent({ ...from, source: 'genesys', type: 'agent_connected', conversationId, agentUserId, eventId: eventIds.agentConnected(conversationId, agentUserId) });
+        }
+        const connected = pexip.read ? pexip.sipLegs.find((leg) => leg.connected) : undefined;
+        if (connected) {
+          found('the dial-out is connected');
+          if (genesys?.read && genesys.state === 'queued' && genesys.conversationId) s.conversationId ??= genesys.conversationId;
+          return this.onEvent({ ...from, source: 'pexip', type: 'sip_leg_connected', participantId: connected.participantId, eventId: eventIds.participantJoined(connected.participantId) });
+        }
+        if (genesys?.read && genesys.state === 'queued') {
+          found('Genesys has the call in the queue');
+          if (genesys.conversationId) s.conversationId ??= genesys.conversationId;
+          s.acdStarted = true;
+          return this.enterQueue();
+        }
+        if (!pexip.read) return unreadable(pexip.reason);
+        const ringing = pexip.sipLegs.length > 0;
+        if (ringing && (s.dial.extensions ?? 0) < RINGING_EXTENSIONS) {
+          found('the dial-out is still ringing');
+          s.dial.extensions = (s.dial.extensions ?? 0) + 1;
+          const period = s.settings.dialWindowMs / s.settings.dialMaxAttempts;
+          s.dial.attemptDeadline = iso(this.now + period);
+          // time spent ringing is not taken from the attempts still to come
+          if (s.dial.windowEndsAt) s.dial.windowEndsAt = iso(ms(s.dial.windowEndsAt) + period);
+          return;
+        }
+        return confirm(ringing ? 'the dial-out is still not answered' : 'no dial-out leg in the room');
+      }
+      case 'queue_wait': {
+        if (!genesys) return unreadable('Genesys was not asked');
+        if (!genesys.read) return unreadable(genesys.reason);
+        const conversationId = genesys.conversationId ?? s.conversationId;
+        if (genesys.state === 'answered' && conversationId && genesys.agentUserId) {
+          found('an agent has answered the call');
+          const { agentUserId } = genesys;
+          return this.onEvent({ ...from, source: 'genesys', type: 'agent_connected', conversationId, agentUserId, eventId: eventIds.agentConnected(conversationId, agentUserId) });
+        }
+        if (genesys.state === 'ended' && conversationId) {
+          found('the Genesys call has ended');
+          return this.onEvent({ ...from, source: 'genesys', type: 'customer_ended', conversationId, eventId: eventIds.customerEnded(conversationId) });
+        }
+        return confirm('the call is still waiting in the queue');
+      }
+    }
+  }
+
   /** Acts on every deadline due by now, in the order a support person would expect. */
   runDue() {
     const s = this.s;
     const due = (time: string | undefined) => time !== undefined && ms(time) <= this.now;
+    // a check whose deadline no longer applies (an event moved the session on) is dropped
+    if (s.check && !s.check.inFlight && !checkApplies(s, s.check.reason)) delete s.check;
     for (let guard = 0; guard < 10 && !isFinished(s); guard += 1) {
       if (due(iso(ms(s.createdAt) + s.settings.sessionLifetimeMs))) {
         this.note('deadline', 'session lifetime');
         return this.end('expired', false);
       }
       if (due(s.reconnectUntil)) {
-        this.note('deadline', 'reconnect grace');
+        if (!this.settled('reconnect', 'reconnect grace')) return;
         return this.end(s.answeredAt ? 'completed' : 'citizen_left', false);
       }
       switch (s.stage) {
         case 'waiting_for_citizen':
           if (due(iso(ms(s.createdAt) + s.settings.citizenJoinMs))) {
-            this.note('deadline', 'citizen join');
+            if (!this.settled('citizen_join', 'citizen join')) return;
             return this.end('citizen_no_show', false);
           }
           return;
         case 'dialing':
           if (due(s.dial.attemptDeadline)) {
-            this.note('deadline', 'dial attempt');
+            if (!this.settled('dial_attempt', 'dial attempt')) return;
             this.attemptFailed('no answer from the queue in time');
             continue;
           }
           if (!s.dial.inFlight && due(s.dial.nextAttemptAt)) {
             s.dial.attempts += 1;
+            delete s.dial.extensions;
             s.dial.inFlight = true;
             delete s.dial.nextAttemptAt;
             s.dial.attemptDeadline = iso(this.now + s.settings.dialWindowMs / s.settings.dialMaxAttempts);
@@ -463,7 +694,7 @@ class Machine {
           return;
         case 'queued':
           if (due(s.queueDeadline)) {
-            this.note('deadline', 'queue wait');
+            if (!this.settled('queue_wait', 'queue wait')) return;
             return this.end('queue_timeout', false);
           }
           if (due(s.nextQueueRefreshAt)) {
@@ -503,5 +734,12 @@ export function sessionSettings(deadlines: {
     maxCallMs: deadlines.maxCallSeconds * 1000,
     sessionLifetimeMs: deadlines.sessionLifetimeSeconds * 1000,
     queueStatusRefreshMs: 30_000,
+    version: SESSION_BEHAVIOUR_VERSION,
   };
+}
+
+/** Adds to a list of present participants, dropping the oldest past PRESENT_MAX. */
+function keepBounded(list: string[], participantId: string): void {
+  list.push(participantId);
+  if (list.length > PRESENT_MAX) list.splice(0, list.length - PRESENT_MAX);
 }

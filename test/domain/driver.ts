@@ -1,5 +1,15 @@
 import type { SessionEvent } from '../../src/contracts';
-import { decide, nextDeadline, startSession, type Command, type MachineInput, type SessionSettings, type SessionState } from '../../src/domain/session';
+import {
+  decide,
+  nextDeadline,
+  SESSION_BEHAVIOUR_VERSION,
+  startSession,
+  type CallTruth,
+  type Command,
+  type MachineInput,
+  type SessionSettings,
+  type SessionState,
+} from '../../src/domain/session';
 
 export const SETTINGS: SessionSettings = {
   citizenJoinMs: 15 * 60_000,
@@ -11,7 +21,19 @@ export const SETTINGS: SessionSettings = {
   maxCallMs: 2 * 3600_000,
   sessionLifetimeMs: 4 * 3600_000,
   queueStatusRefreshMs: 30_000,
+  version: SESSION_BEHAVIOUR_VERSION,
 };
+
+/** The rules sessions started before behaviour 2 replay with: deadlines act on absent events, the queue is polled. */
+export const V1_SETTINGS: SessionSettings = { ...SETTINGS, version: undefined };
+
+/** What the vendors show when nothing happened that the session did not hear of. */
+export const NOTHING_THERE: CallTruth = {
+  pexip: { read: true, citizens: [], sipLegs: [] },
+  genesys: { read: true, state: 'none' },
+};
+
+export type TruthSource = (command: Extract<Command, { type: 'check_truth' }>, state: SessionState) => CallTruth;
 
 type EventInput = { type: SessionEvent['type'] } & Record<string, unknown>;
 
@@ -22,16 +44,26 @@ export class Driver {
   readonly commands: Command[] = [];
   private seq = 0;
 
+  /** what the checkCallTruth activity finds; tests set it to stage what the vendors show */
+  truth: TruthSource = () => NOTHING_THERE;
+
   constructor(settings: SessionSettings = SETTINGS, start = Date.parse('2026-11-25T17:00:00.000Z')) {
     this.now = start;
     this.state = startSession('mc-room1', settings, new Date(start));
   }
 
+  /** Feeds one input; a `check_truth` command is answered at once, as the orchestration does. */
   input(input: MachineInput): Command[] {
     const { state, commands } = decide(this.state, input, new Date(this.now));
     this.state = state;
     this.commands.push(...commands);
-    return commands;
+    const out = [...commands];
+    for (const command of commands) {
+      if (command.type === 'check_truth') {
+        out.push(...this.input({ kind: 'truth', check: command.check, truth: this.truth(command, this.state) }));
+      }
+    }
+    return out;
   }
 
   event(fields: EventInput): Command[] {
@@ -53,9 +85,11 @@ export class Driver {
   advance(msToAdvance: number): Command[] {
     const target = this.now + msToAdvance;
     const out: Command[] = [];
-    for (;;) {
+    for (let wakeups = 0; ; wakeups++) {
       const deadline = nextDeadline(this.state);
       if (deadline === undefined || Date.parse(deadline) > target) break;
+      // a machine that keeps asking to be woken at a time already past would spin the orchestration
+      if (wakeups > 10_000) throw new Error(`the machine keeps waking at ${deadline} without progress`);
       this.now = Math.max(this.now, Date.parse(deadline));
       out.push(...this.input({ kind: 'deadline' }));
     }

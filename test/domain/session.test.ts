@@ -1,5 +1,5 @@
 import { isFinished, nextDeadline, phaseOf } from '../../src/domain/session';
-import { Driver, toInCall, toQueued } from './driver';
+import { Driver, toInCall, toQueued, V1_SETTINGS } from './driver';
 
 const teardowns = (d: Driver) => d.commands.filter((c) => c.type === 'teardown');
 
@@ -21,9 +21,9 @@ describe('call session: the happy path', () => {
     d.dialPlaced();
     d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
     expect(phaseOf(d.state)).toBe('queued');
-    expect(d.event({ type: 'queued' })).toEqual([{ type: 'refresh_queue_status', conversationId: 'c-1' }]);
-    d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
-    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
+    // position and wait come from the deployment's queue observer, not from a poll of this session
+    expect(d.event({ type: 'queued' })).toEqual([]);
+    expect(d.state.conversationId).toBe('c-1');
     d.event({ type: 'agent_connected', agentUserId: 'u-7' });
     expect(phaseOf(d.state)).toBe('in_call');
     expect(d.state.agentUserId).toBe('u-7');
@@ -34,10 +34,17 @@ describe('call session: the happy path', () => {
     expect(teardowns(d)[0]).not.toHaveProperty('disconnectConversationId');
   });
 
-  it('keeps the queue position fresh while queued', () => {
+  it('commands nothing while it waits in the queue, however long (behaviour 2)', () => {
     const d = toQueued();
+    expect(d.advance(44 * 60_000)).toEqual([]);
+  });
+
+  it('behaviour 1 (sessions started before 2) keeps polling the queue position while queued', () => {
+    const d = toQueued(new Driver(V1_SETTINGS));
     const refreshes = d.advance(95_000).filter((c) => c.type === 'refresh_queue_status');
     expect(refreshes).toHaveLength(3);
+    d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
+    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
   });
 
   it('waits the configured delay before dialing, as today’s automatic dial does', () => {
@@ -223,10 +230,10 @@ describe('call session: edge paths', () => {
   });
 });
 
-describe('call session: Genesys events that never come', () => {
+describe('call session, behaviour 1: Genesys events that never come, polled per session', () => {
   /** the SIP leg is up, but no Genesys event has named the conversation */
   function queuedWithoutEvents(): Driver {
-    const d = new Driver();
+    const d = new Driver(V1_SETTINGS);
     d.event({ type: 'citizen_joined' });
     d.dialPlaced();
     d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
@@ -264,7 +271,7 @@ describe('call session: Genesys events that never come', () => {
   });
 
   it('ends the session as abandoned when the poll shows the queued caller gone', () => {
-    const d = toQueued();
+    const d = toQueued(new Driver(V1_SETTINGS));
     d.input({ kind: 'queue_status', customerEnded: true });
     expectEnded(d, 'abandoned');
   });
