@@ -1,4 +1,5 @@
 import type { GenesysConversations } from '../src/adapters/genesys/conversations';
+import { ACTIVITIES, type CheckCallTruthInput } from '../src/contracts/durable';
 import type { PexipCalls } from '../src/adapters/pexip';
 import { classifyLeg } from '../src/adapters/pexip/sinkEvents';
 import type { CallTruth } from '../src/domain/session';
@@ -9,14 +10,6 @@ import type { Logger } from '../src/logging/logger';
  * makes before it acts. A vendor that cannot be read is reported as such, never guessed at, and
  * never fails the activity: the session postpones the deadline and asks again.
  */
-export interface CallTruthInput {
-  roomName: string;
-  uui: string;
-  /** also read the room's Genesys conversation */
-  genesys: boolean;
-  conversationId?: string;
-}
-
 export interface CallTruthDeps {
   calls: Pick<PexipCalls, 'listParticipants'>;
   /** undefined when no Genesys org is configured */
@@ -30,8 +23,8 @@ function reasonOf(error: unknown): string {
 }
 
 export function checkCallTruthActivity(deps: CallTruthDeps) {
-  const log = deps.logger.child({ activity: 'checkCallTruth' });
-  return async (input: CallTruthInput): Promise<CallTruth> => {
+  const log = deps.logger.child({ activity: ACTIVITIES.checkCallTruth.name });
+  return async (input: CheckCallTruthInput): Promise<CallTruth> => {
     const truth: CallTruth = { pexip: { read: false, reason: 'not read' } };
     try {
       const participants = await deps.calls.listParticipants(input.roomName);

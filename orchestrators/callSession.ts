@@ -3,7 +3,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITIES, ORCHESTRATIONS, type DialQueueInput, type TeardownInput, type TeardownResult } from '../src/contracts/durable';
 import { callActivity, inputOf } from '../src/contracts/durableCalls';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
-import { viewOf, type SessionView } from '../src/domain/sessionView';
+import { statusViewOf, viewOf, type SessionView } from '../src/domain/sessionView';
 import { decide, nextDeadline, startSession, type Command, type MachineInput } from '../src/domain/session';
 
 const TEARDOWN_RETRY = new df.RetryOptions(5_000, 4);
@@ -18,13 +18,14 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
   const input = inputOf(context, ORCHESTRATIONS.callSession);
   const now = () => context.df.currentUtcDateTime;
   let state = startSession(input.roomName, input.settings, now());
-  context.df.setCustomStatus(viewOf(state, input.videoCallId));
+  context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
 
   const step = function* (machineInput: MachineInput): Generator<Task, void, unknown> {
     const decision = decide(state, machineInput, now());
     state = decision.state;
-    // readers see the new phase (and outcome) while the commands' activities run
-    context.df.setCustomStatus(viewOf(state, input.videoCallId));
+    // readers see the new phase (and outcome) while the commands' activities run; the status is
+    // bounded (Durable Functions fails an orchestration whose custom status passes 16 KB)
+    context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
     yield* carryOut(decision.commands);
   };
 
@@ -66,6 +67,16 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
             if (status.customerEnded) known.customerEnded = true;
             yield* step({ kind: 'queue_status', ...known });
           }
+          break;
+        }
+        case 'check_truth': {
+          const truth = yield* callActivity(context, ACTIVITIES.checkCallTruth, {
+            roomName: input.roomName,
+            uui: input.uui,
+            genesys: command.genesys,
+            ...(command.conversationId ? { conversationId: command.conversationId } : {}),
+          });
+          yield* step({ kind: 'truth', check: command.check, truth });
           break;
         }
         case 'teardown': {
@@ -112,9 +123,9 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
     }
   }
 
-  const view = viewOf(state, input.videoCallId);
-  context.df.setCustomStatus(view);
-  return view;
+  // the output keeps the whole timeline; the status stays within its bound
+  context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
+  return viewOf(state, input.videoCallId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PexipConference } from '../adapters/pexip/models';
 import type { DisconnectOutcome, SessionConversation } from '../adapters/genesys/conversations';
-import type { SessionSettings } from '../domain/session';
+import type { CallTruth, SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { activity, entity, orchestration, type EntityOperation } from './durableSpec';
 import type { RoomActivityResult, RoomPoolOperations, RoomPoolState } from './roomPool';
@@ -47,6 +47,15 @@ export interface TeardownResult {
   ok: boolean;
   detail?: string;
 }
+
+export const CheckCallTruthInput = z.object({
+  roomName: z.string().min(1).max(250),
+  uui: z.string().max(600),
+  /** also read the room's Genesys conversation */
+  genesys: z.boolean(),
+  conversationId: z.string().min(1).max(200).optional(),
+});
+export type CheckCallTruthInput = z.infer<typeof CheckCallTruthInput>;
 
 // ---- Genesys ----------------------------------------------------------------------------------
 
@@ -168,6 +177,7 @@ export const ORCHESTRATIONS = {
 export const ACTIVITIES = {
   dialQueue: activity<DialQueueInput, DialQueueResult>('dialQueue', DialQueueInput),
   teardownSession: activity<TeardownInput, TeardownResult>('teardownSession', TeardownInput),
+  checkCallTruth: activity<CheckCallTruthInput, CallTruth>('checkCallTruth', CheckCallTruthInput),
   genesysQueueStatus: activity<GenesysQueueStatusInput, GenesysQueueStatusResult>('genesysQueueStatus', GenesysQueueStatusInput),
   genesysDisconnect: activity<GenesysDisconnectInput, GenesysDisconnectResult>('genesysDisconnect', GenesysDisconnectInput),
   genesysFindConversation: activity<GenesysFindConversationInput, GenesysFindConversationResult>('genesysFindConversation', GenesysFindConversationInput),

@@ -38,15 +38,18 @@ export interface SessionSettings {
   queueStatusRefreshMs: number;
   /**
    * The machine's behaviour version, carried in each session's input so a session replays on the
-   * rules it started with. Absent (1): deadlines act on the absence of events and a queued session
-   * polls Genesys itself. 2: every deadline first reads the vendors' state (`check_truth`), and
-   * queue position and wait come from the deployment's queue observer, outside the history.
+   * rules it started with. Absent (1): deadlines act on the absence of events. 2: every deadline
+   * first reads the vendors' state (`check_truth`). 3: a queued session no longer polls Genesys
+   * itself; the deployment's queue observer raises what it missed and keeps position and wait
+   * outside the history. Up to 2, a queued session polls its conversation every 30 s.
    */
   version?: number;
 }
 
 /** The behaviour new sessions start with (see SessionSettings.version). */
 export const SESSION_BEHAVIOUR_VERSION = 2;
+/** From this behaviour on, the queue observer, not the session, follows a queued call. */
+export const QUEUE_OBSERVER_BEHAVIOUR = 3;
 
 /** The deadlines that are settled by reading Pexip (and Genesys) before they act. */
 export type TruthCheck = 'citizen_join' | 'dial_attempt' | 'reconnect' | 'queue_wait';
@@ -290,9 +293,14 @@ class Machine {
     return iso(this.now);
   }
 
-  /** behaviour 2: deadlines read the vendors first; the observer keeps queue position */
+  /** behaviour 2: deadlines read the vendors first */
   private get readsVendors(): boolean {
     return (this.s.settings.version ?? 1) >= 2;
+  }
+
+  /** behaviour 3: the queue observer follows a queued call; the session does not poll */
+  private get queueObserved(): boolean {
+    return (this.s.settings.version ?? 1) >= QUEUE_OBSERVER_BEHAVIOUR;
   }
 
   private note(kind: TimelineEntry['kind'], what: string, fullDetail?: string) {
@@ -446,7 +454,7 @@ class Machine {
         s.conversationId ??= event.conversationId;
         s.acdStarted = true;
         if (s.stage === 'dialing') this.enterQueue();
-        if (!this.readsVendors) s.nextQueueRefreshAt = this.at;
+        if (!this.queueObserved) s.nextQueueRefreshAt = this.at;
         return;
       case 'agent_connected':
         if (s.stage !== 'dialing' && s.stage !== 'queued') return this.ignore(event.type, `in ${s.stage}`);
@@ -492,9 +500,9 @@ class Machine {
     const s = this.s;
     s.stage = 'queued';
     s.queueDeadline = iso(this.now + s.settings.queueWaitMs);
-    // behaviour 1 polls Genesys as a backstop (the `queued` event moves the poll to now); behaviour 2
-    // leaves lost Genesys events and the queue position to the deployment's queue observer
-    if (!this.readsVendors) s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
+    // up to behaviour 2 the session polls Genesys as a backstop (the `queued` event moves the poll
+    // to now); from 3 lost Genesys events and the queue position are the queue observer's
+    if (!this.queueObserved) s.nextQueueRefreshAt = iso(this.now + s.settings.queueStatusRefreshMs);
     s.dial.inFlight = false;
     delete s.dial.attemptDeadline;
     delete s.dial.nextAttemptAt;
@@ -660,8 +668,8 @@ class Machine {
         this.note('deadline', 'session lifetime');
         return this.end('expired', false);
       }
-      if (due(s.reconnectUntil)) {
-        if (!this.settled('reconnect', 'reconnect grace')) return;
+      // while the grace waits on a vendor read, the stage's other deadlines still act
+      if (due(s.reconnectUntil) && this.settled('reconnect', 'reconnect grace')) {
         return this.end(s.answeredAt ? 'completed' : 'citizen_left', false);
       }
       switch (s.stage) {
@@ -693,8 +701,7 @@ class Machine {
           }
           return;
         case 'queued':
-          if (due(s.queueDeadline)) {
-            if (!this.settled('queue_wait', 'queue wait')) return;
+          if (due(s.queueDeadline) && this.settled('queue_wait', 'queue wait')) {
             return this.end('queue_timeout', false);
           }
           if (due(s.nextQueueRefreshAt)) {

@@ -1,4 +1,5 @@
 import { dialQueueActivity, teardownSessionActivity } from '../../activities/callSession';
+import { checkCallTruthActivity } from '../../activities/callTruth';
 import { callSession } from '../../orchestrators/callSession';
 import { verifierFromConfig } from '../adapters/auth';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
@@ -114,6 +115,10 @@ export function sessionRegistrations(services: AppServices): Registration[] {
     orchestrationRegistration(ORCHESTRATIONS.callSession, callSession),
     activityRegistration(ACTIVITIES.dialQueue, dialQueueActivity(activityDeps)),
     activityRegistration(ACTIVITIES.teardownSession, teardownSessionActivity(activityDeps)),
+    activityRegistration(
+      ACTIVITIES.checkCallTruth,
+      checkCallTruthActivity({ calls: activityDeps.calls, conversations: () => services.genesys(), genesysSipUri: config.genesys.sipUri, logger }),
+    ),
     {
       kind: 'timer',
       name: 'reaper',

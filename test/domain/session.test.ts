@@ -1,5 +1,5 @@
-import { isFinished, nextDeadline, phaseOf } from '../../src/domain/session';
-import { Driver, toInCall, toQueued, V1_SETTINGS } from './driver';
+import { isFinished, nextDeadline, phaseOf, QUEUE_OBSERVER_BEHAVIOUR } from '../../src/domain/session';
+import { Driver, SETTINGS, toInCall, toQueued, V1_SETTINGS } from './driver';
 
 const teardowns = (d: Driver) => d.commands.filter((c) => c.type === 'teardown');
 
@@ -21,9 +21,9 @@ describe('call session: the happy path', () => {
     d.dialPlaced();
     d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
     expect(phaseOf(d.state)).toBe('queued');
-    // position and wait come from the deployment's queue observer, not from a poll of this session
-    expect(d.event({ type: 'queued' })).toEqual([]);
-    expect(d.state.conversationId).toBe('c-1');
+    expect(d.event({ type: 'queued' })).toEqual([{ type: 'refresh_queue_status', conversationId: 'c-1' }]);
+    d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
+    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
     d.event({ type: 'agent_connected', agentUserId: 'u-7' });
     expect(phaseOf(d.state)).toBe('in_call');
     expect(d.state.agentUserId).toBe('u-7');
@@ -34,17 +34,17 @@ describe('call session: the happy path', () => {
     expect(teardowns(d)[0]).not.toHaveProperty('disconnectConversationId');
   });
 
-  it('commands nothing while it waits in the queue, however long (behaviour 2)', () => {
-    const d = toQueued();
-    expect(d.advance(44 * 60_000)).toEqual([]);
+  it('keeps the queue position fresh while queued (behaviours 1 and 2)', () => {
+    for (const d of [toQueued(), toQueued(new Driver(V1_SETTINGS))]) {
+      const refreshes = d.advance(95_000).filter((c) => c.type === 'refresh_queue_status');
+      expect(refreshes).toHaveLength(3);
+    }
   });
 
-  it('behaviour 1 (sessions started before 2) keeps polling the queue position while queued', () => {
-    const d = toQueued(new Driver(V1_SETTINGS));
-    const refreshes = d.advance(95_000).filter((c) => c.type === 'refresh_queue_status');
-    expect(refreshes).toHaveLength(3);
-    d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
-    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
+  it('from behaviour 3 commands nothing while it waits in the queue, however long: the queue observer follows it', () => {
+    const d = new Driver({ ...SETTINGS, version: QUEUE_OBSERVER_BEHAVIOUR });
+    toQueued(d);
+    expect(d.advance(44 * 60_000)).toEqual([]);
   });
 
   it('waits the configured delay before dialing, as today’s automatic dial does', () => {

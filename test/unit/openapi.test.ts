@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { buildOpenApiDocument, coreRoutes } from '../../src/http/openapi';
 import { createLogger } from '../../src/logging/logger';
-import { buildRegistrations, createAppServices } from '../../src/registrations';
+import { buildRegistrations } from '../../src/functions/registrations';
+import { createAppServices } from '../../src/functions/services';
 
 /** The top-level arguments of a call whose `(` ends just before `from`, as source text. */
 function argumentsAt(text: string, from: number): string[] {
