@@ -19,13 +19,11 @@ export type RoomLookup = { ok: true; room: RoomToJoin } | { ok: false; kind: Fai
 
 /** Looks the room up with the agent's Genesys token, which MaxConf checks against Genesys. */
 export async function lookUpRoom(apiBase: string, roomName: string, agentToken: string, fetcher: typeof fetch = fetch): Promise<RoomLookup> {
+  // no-store: the answer carries the host PIN and must not land in the browser's HTTP cache
+  const init = { headers: { 'x-auth-token': agentToken, accept: 'application/json' }, credentials: 'omit', cache: 'no-store' };
   let response: Response;
   try {
-    response = await fetcher(`${apiBase}/public/room/${encodeURIComponent(roomName)}`, {
-      headers: { 'x-auth-token': agentToken, accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    response = await fetcher(`${apiBase}/public/room/${encodeURIComponent(roomName)}`, init as RequestInit);
   } catch (error) {
     return { ok: false, kind: 'maxconf-unavailable', detail: `public/room: ${error instanceof Error ? error.message : 'network error'}` };
   }
