@@ -1,105 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { SipCaller, SipInvite } from '../../src/contracts/sip';
-import type { SimClock } from './clock';
+import type { SipCaller, SipInvite } from '../../../src/contracts/sip';
+import type { FlowRelease, FlowSettings, ModelOptions, SimAgent, SimConversation, SimParticipant, SimPurpose, SimQueue, SimDivision } from './types';
+import { analyticsView, callView, conversationView, type QueueLookup } from './views';
+
+export type * from './types';
 
 /**
  * Genesys Cloud's state as MaxConf can observe it: one org with divisions, users (agents), queues
  * and voice conversations. REST shapes use Genesys's lower-case enums; detail events (EventBridge)
  * use upper-case ones, as Genesys does.
  */
-export interface SimDivision {
-  id: string;
-  name: string;
-}
-
-export interface SimAgent {
-  id: string;
-  name: string;
-  divisionId: string;
-  /** logged on and on queue: the flow's "agents logged on?" check counts these */
-  loggedOn: boolean;
-  /** idle and ready: may be offered a call */
-  available: boolean;
-  /** the conversation the agent is on, if any */
-  conversationId: string | undefined;
-}
-
-export interface SimQueue {
-  id: string;
-  name: string;
-  divisionId: string;
-}
-
-export type SimPurpose = 'customer' | 'ivr' | 'acd' | 'agent';
-
-export interface SimParticipant {
-  id: string;
-  /** the detail events' `sessionId` (one media session per participant here) */
-  sessionId: string;
-  purpose: SimPurpose;
-  startTime: number;
-  connectedTime?: number;
-  endTime?: number;
-  state: 'alerting' | 'connected' | 'disconnected';
-  disconnectType?: string;
-  userId?: string;
-  queueId?: string;
-  attributes: Record<string, string>;
-}
-
-export type FlowRelease = 'holiday' | 'after_hours' | 'no_agents';
-
-export interface SimConversation {
-  id: string;
-  startTime: number;
-  endTime?: number;
-  ani: string;
-  aniName: string;
-  dnis: string;
-  uuiData: string | undefined;
-  participants: SimParticipant[];
-  /** when it entered the queue; undefined before acd.start or after it left */
-  waitingSince?: number;
-  queueId?: string;
-  releasedBy?: FlowRelease;
-  caller: SipCaller;
-  timers: { cancel(): void }[];
-}
-
-export interface FlowSettings {
-  holiday: boolean;
-  open: boolean;
-  /** the flow's "agents logged on?" check; when false a queue with no agents still queues calls */
-  releaseWhenNoAgents: boolean;
-}
-
-/** A detail event before it is wrapped in an EventBridge envelope. */
-export interface DetailEventRecord {
-  kind: string;
-  body: Record<string, unknown>;
-}
-
-export interface ModelOptions {
-  clock: SimClock;
-  orgId: string;
-  queues: SimQueue[];
-  divisions: SimDivision[];
-  flow: FlowSettings;
-  /** how long the flow takes before it releases or queues the call */
-  flowDelayMs: number;
-  /** how long a free agent takes to answer an offered call */
-  answerDelayMs: number;
-  /** a waiting caller gives up after this long (undefined: never) */
-  abandonAfterMs: number | undefined;
-  /** the address calls must be sent to (undefined: any) */
-  sipUri: string | undefined;
-  /** average handle time used for the estimated wait */
-  averageHandleSeconds: number;
-  emit(event: DetailEventRecord): void;
-}
-
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-
 export class GenesysModel {
   readonly agents = new Map<string, SimAgent>();
   readonly conversations = new Map<string, SimConversation>();
@@ -406,96 +316,20 @@ export class GenesysModel {
 
   // ---- REST views (lower-case enums) --------------------------------------------------------
 
+  private get queueLookup(): QueueLookup {
+    return { all: this.o.queues, main: this.mainQueue };
+  }
+
   conversationView(c: SimConversation): Record<string, unknown> {
-    return {
-      id: c.id,
-      startTime: iso(c.startTime),
-      ...(c.endTime ? { endTime: iso(c.endTime) } : {}),
-      address: c.dnis,
-      participants: c.participants.map((p) => ({
-        id: p.id,
-        startTime: iso(p.startTime),
-        ...(p.connectedTime ? { connectedTime: iso(p.connectedTime) } : {}),
-        ...(p.endTime ? { endTime: iso(p.endTime) } : {}),
-        purpose: p.purpose,
-        state: p.state,
-        ...(p.userId ? { userId: p.userId } : {}),
-        ...(p.queueId ? { queueId: p.queueId, queueName: this.o.queues.find((q) => q.id === p.queueId)?.name } : {}),
-        ...(p.purpose === 'customer' ? { ani: c.ani, aniName: c.aniName, dnis: c.dnis } : {}),
-        attributes: { ...p.attributes },
-        calls: [
-          {
-            id: p.sessionId,
-            state: p.state,
-            direction: 'inbound',
-            ...(p.disconnectType ? { disconnectType: p.disconnectType } : {}),
-            ...(p.connectedTime ? { connectedTime: iso(p.connectedTime) } : {}),
-            ...(p.endTime ? { disconnectedTime: iso(p.endTime) } : {}),
-            ...(p.purpose === 'customer' && c.uuiData ? { uuiData: c.uuiData } : {}),
-            held: false,
-            recording: false,
-            self: { addressRaw: p.purpose === 'customer' ? c.ani : c.dnis },
-          },
-        ],
-      })),
-      divisions: [{ division: { id: this.mainQueue.divisionId }, entities: [] }],
-      selfUri: `/api/v2/conversations/${c.id}`,
-    };
+    return conversationView(c, this.queueLookup);
   }
 
   callView(c: SimConversation): Record<string, unknown> {
-    return {
-      id: c.id,
-      participants: c.participants.map((p) => ({
-        id: p.id,
-        startTime: iso(p.startTime),
-        ...(p.connectedTime ? { connectedTime: iso(p.connectedTime) } : {}),
-        ...(p.endTime ? { endTime: iso(p.endTime) } : {}),
-        purpose: p.purpose,
-        state: p.state,
-        ...(p.disconnectType ? { disconnectType: p.disconnectType } : {}),
-        ...(p.userId ? { user: { id: p.userId, selfUri: `/api/v2/users/${p.userId}` } } : {}),
-        ...(p.queueId ? { queue: { id: p.queueId, selfUri: `/api/v2/routing/queues/${p.queueId}` } } : {}),
-        ...(p.purpose === 'customer' ? { ani: c.ani, name: c.aniName, dnis: c.dnis, ...(c.uuiData ? { uuiData: c.uuiData } : {}) } : {}),
-        attributes: { ...p.attributes },
-        direction: 'inbound',
-      })),
-      selfUri: `/api/v2/conversations/calls/${c.id}`,
-    };
+    return callView(c);
   }
 
   /** Analytics conversation detail (`AnalyticsConversationWithoutAttributes`). */
   analyticsView(c: SimConversation): Record<string, unknown> {
-    return {
-      conversationId: c.id,
-      conversationStart: iso(c.startTime),
-      ...(c.endTime ? { conversationEnd: iso(c.endTime) } : {}),
-      originatingDirection: 'inbound',
-      divisionIds: [this.mainQueue.divisionId],
-      participants: c.participants.map((p) => ({
-        participantId: p.id,
-        ...(p.purpose === 'customer' ? { participantName: c.aniName } : {}),
-        purpose: p.purpose,
-        ...(p.userId ? { userId: p.userId } : {}),
-        sessions: [
-          {
-            sessionId: p.sessionId,
-            mediaType: 'voice',
-            direction: 'inbound',
-            ani: c.ani,
-            dnis: c.dnis,
-            segments: [
-              {
-                segmentStart: iso(p.startTime),
-                ...(p.endTime ? { segmentEnd: iso(p.endTime) } : {}),
-                segmentType: p.purpose === 'ivr' ? 'system' : 'interact',
-                ...(p.queueId ? { queueId: p.queueId } : {}),
-                ...(p.disconnectType ? { disconnectType: p.disconnectType } : {}),
-              },
-            ],
-          },
-        ],
-      })),
-    };
+    return analyticsView(c, this.queueLookup);
   }
 }
