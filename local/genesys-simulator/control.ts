@@ -43,6 +43,7 @@ export function createControl(s: SimulatorState): GenesysSimulatorControl {
       s.faults.set(f);
       delivery.faults = f.events ?? {};
     },
+    setRateLimit: (settings) => s.rateLimit.configure(settings),
     conversation: (id) => {
       const c = s.find(id);
       return c ? model.conversationView(c) : undefined;
@@ -59,6 +60,7 @@ export function createControl(s: SimulatorState): GenesysSimulatorControl {
       agents: [...model.agents.values()],
       waiting: model.waitingIn(model.mainQueue.id).map((c) => c.id),
       conversations: [...model.conversations.values()].map((c) => ({ id: c.id, aniName: c.aniName, ended: Boolean(c.endTime), releasedBy: c.releasedBy ?? null })),
+      rateLimit: { settings: s.rateLimit.current ?? null, refused: s.rateLimit.refused },
       events: { emitted: delivery.log.length, delivered: delivery.delivered, dropped: delivery.dropped, sinkFailures: delivery.failures },
     }),
   };

@@ -15,6 +15,7 @@ import { createSimulatorState } from './state';
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
 export type { EventBridgeEnvelope, EventFaults, EventSink, SinkRetry } from './eventbridge';
+export type { RateLimitSettings } from './http/rateLimit';
 export type { FlowSettings, SimAgent, SimDivision, SimQueue } from './model';
 export type { GenesysSimulator, GenesysSimulatorControl, GenesysSimulatorOptions, MintedToken, ScriptedFault, SimEndpoint, SimFaults } from './options';
 
@@ -27,6 +28,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     routes,
     tokens: s.tokens,
     faults: s.faults,
+    rateLimit: s.rateLimit,
     log: s.log,
     control: (method, url, body) => controlApi(control, method, url, body),
   });

@@ -2,6 +2,7 @@ import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
 import type { SimClock } from './clock';
 import type { EventBridgeEnvelope, EventFaults, EventSink, SinkRetry } from './eventbridge';
+import type { RateLimitSettings } from './http/rateLimit';
 import type { FlowSettings, SimAgent, SimDivision, SimQueue } from './model';
 
 /** Endpoint families a fault can be aimed at. */
@@ -53,6 +54,13 @@ export interface GenesysSimulatorOptions {
   /** retries of a failing sink before an envelope is dropped; default 6 attempts from 100 ms */
   sinkRetry?: SinkRetry;
   faults?: SimFaults;
+  /**
+   * Genesys's per-token request limit (and per-client token grants), answered with 429 and
+   * `Retry-After`. Off unless set, or unless `productionLike`; `false` turns it off even then.
+   */
+  rateLimit?: RateLimitSettings | false;
+  /** Genesys's default limits (300 requests a minute per token, 300 grants a minute per client) */
+  productionLike?: boolean;
 }
 
 export interface MintedToken {
@@ -77,6 +85,8 @@ export interface GenesysSimulatorControl {
   /** a Genesys user token for an agent (or a made-up user in `divisionId`) */
   mintUserToken(options?: { userId?: string; divisionId?: string; expiresInSeconds?: number }): MintedToken;
   setFaults(faults: SimFaults): void;
+  /** changes (or, with undefined, lifts) the per-token rate limit; counting starts afresh */
+  setRateLimit(settings: RateLimitSettings | undefined): void;
   conversation(conversationIdOrRoom: string): Record<string, unknown> | undefined;
   conversations(): Record<string, unknown>[];
   /** every envelope emitted so far (before faults) */

@@ -4,6 +4,7 @@ import { realClock, type SimClock } from './clock';
 import { EventDelivery, toEnvelope } from './eventbridge';
 import { TokenStore } from './auth/tokens';
 import { FaultInjector } from './http/faults';
+import { GENESYS_DEFAULT_LIMIT_PER_MINUTE, RateLimiter, type RateLimitSettings } from './http/rateLimit';
 import { GenesysModel, type SimConversation, type SimDivision, type SimQueue } from './model';
 import type { GenesysSimulatorOptions } from './options';
 
@@ -28,6 +29,7 @@ export interface SimulatorState {
   model: GenesysModel;
   tokens: TokenStore;
   faults: FaultInjector;
+  rateLimit: RateLimiter;
   delivery: EventDelivery;
   /** a conversation by id, or the newest one for a room (caller name or `maxconfSessionId`) */
   find(idOrRoom: string): SimConversation | undefined;
@@ -76,9 +78,16 @@ export function createSimulatorState(options: GenesysSimulatorOptions): Simulato
     model,
     tokens: new TokenStore(clock),
     faults,
+    rateLimit: new RateLimiter(clock, rateLimitSettings(options)),
     delivery,
     find: (idOrRoom) =>
       model.conversations.get(idOrRoom) ??
       [...model.conversations.values()].reverse().find((c) => c.aniName === idOrRoom || model.customer(c).attributes.maxconfSessionId === idOrRoom),
   };
+}
+
+function rateLimitSettings(options: GenesysSimulatorOptions): RateLimitSettings | undefined {
+  if (options.rateLimit === false) return undefined;
+  if (options.rateLimit) return options.rateLimit;
+  return options.productionLike ? { requestsPerMinute: GENESYS_DEFAULT_LIMIT_PER_MINUTE, tokenGrantsPerMinute: GENESYS_DEFAULT_LIMIT_PER_MINUTE } : undefined;
 }

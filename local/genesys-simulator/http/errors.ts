@@ -7,8 +7,14 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** more `ErrorBody` fields, e.g. the `limit` a 429 names */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  toBody() {
+    return { ...errorBody(this.status, this.code, this.message), ...this.extra };
   }
 }
 

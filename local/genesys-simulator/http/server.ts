@@ -5,12 +5,14 @@ import type { TokenStore } from '../auth/tokens';
 import { readBody } from './body';
 import { errorBody, HttpError } from './errors';
 import type { FaultInjector } from './faults';
+import type { RateLimiter } from './rateLimit';
 import { findRoute, type Answer, type Route } from './router';
 
 export interface ServerParts {
   routes: readonly Route[];
   tokens: TokenStore;
   faults: FaultInjector;
+  rateLimit: RateLimiter;
   log: Logger | undefined;
   /** `/sim/…`, answered before faults and authentication */
   control(method: string, url: URL, body: string): Answer;
@@ -43,10 +45,11 @@ export function createRequestHandler(parts: ServerParts): (req: IncomingMessage,
         }
       }
       const auth = route.public ? undefined : parts.tokens.authenticate(req);
+      if (auth) parts.rateLimit.request(auth.token);
       send(res, await route.handle({ match, req, url, body, ...(auth ? { auth } : {}) }));
     } catch (error) {
       if (error instanceof HttpError) {
-        send(res, { status: error.status, body: errorBody(error.status, error.code, error.message), headers: error.headers });
+        send(res, { status: error.status, body: error.toBody(), headers: error.headers });
       } else {
         parts.log?.error({ err: error instanceof Error ? error.message : String(error) }, 'simulator error');
         send(res, { status: 500, body: errorBody(500, 'internal.server.error', 'The server encountered an unexpected condition.') });

@@ -24,6 +24,14 @@ export function controlApi(control: GenesysSimulatorControl, method: string, url
     control.setFaults(input as SimFaults);
     return { status: 200, body: { ok: true } };
   }
+  if (method === 'POST' && p === '/rate-limit') {
+    const perMinute = input.requestsPerMinute;
+    if (perMinute !== undefined && perMinute !== null && (typeof perMinute !== 'number' || !Number.isInteger(perMinute) || perMinute < 1)) {
+      return { status: 400, body: { ok: false, error: 'requestsPerMinute must be a positive integer or null' } };
+    }
+    control.setRateLimit(typeof perMinute === 'number' ? { requestsPerMinute: perMinute } : undefined);
+    return { status: 200, body: { ok: true } };
+  }
   if (method === 'POST' && p === '/tokens') {
     const expires = typeof input.expiresInSeconds === 'number' ? input.expiresInSeconds : undefined;
     return {

@@ -20,6 +20,7 @@ export function oauthRoutes(s: SimulatorState): Route[] {
         const form = new URLSearchParams(body);
         const client = s.clients.find((c) => c.clientId === id && c.clientSecret === secret);
         if (!client) return oauthError(401, 'invalid_client', 'client not found');
+        s.rateLimit.grant(client.clientId);
         if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'grant type not supported');
         const { token } = s.tokens.issue({ kind: 'client', clientId: client.clientId }, s.tokenLifetimeSeconds);
         return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: s.tokenLifetimeSeconds } };
