@@ -15,6 +15,7 @@ import { createSimulatorState } from './state';
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
 export type { EventBridgeEnvelope, EventFaults, EventSink, SinkRetry } from './eventbridge';
+export type { BrowserClient } from './auth/browserClients';
 export type { RateLimitSettings } from './http/rateLimit';
 export type { FlowSettings, SimAgent, SimDivision, SimQueue } from './model';
 export type { GenesysSimulator, GenesysSimulatorControl, GenesysSimulatorOptions, MintedToken, ScriptedFault, SimEndpoint, SimFaults } from './options';
@@ -54,6 +55,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     queue: s.queues[0]!,
     divisions: s.divisions,
     clients: s.clients,
+    browserClients: s.browserClients,
     sipUri: s.sipUri,
     sipDestination,
     setEventSink: (sink) => s.delivery.setSink(sink),

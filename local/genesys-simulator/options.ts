@@ -2,6 +2,7 @@ import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
 import type { SimClock } from './clock';
 import type { EventBridgeEnvelope, EventFaults, EventSink, SinkRetry } from './eventbridge';
+import type { BrowserClient } from './auth/browserClients';
 import type { RateLimitSettings } from './http/rateLimit';
 import type { FlowSettings, SimAgent, SimDivision, SimQueue } from './model';
 
@@ -35,6 +36,8 @@ export interface GenesysSimulatorOptions {
   /** OAuth clients for the client-credentials grant; one is generated when absent */
   clients?: { clientId: string; clientSecret: string }[];
   tokenLifetimeSeconds?: number;
+  /** public OAuth clients for browser apps (implicit and PKCE); one allowing any loopback redirect URI when absent */
+  browserClients?: BrowserClient[];
   queueName?: string;
   /** agents created busy (logged on, not offered calls) so calls wait until the test frees one */
   agentsBusy?: boolean;
@@ -104,6 +107,8 @@ export interface GenesysSimulator {
   queue: SimQueue;
   divisions: SimDivision[];
   clients: { clientId: string; clientSecret: string }[];
+  /** the public clients the Agent App can log in with (`loginImplicitGrant`, `loginPKCEGrant`) */
+  browserClients: BrowserClient[];
   sipUri: string;
   sipDestination: SipDestination;
   setEventSink(sink: EventSink | undefined): void;

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '../../src/logging/logger';
 import { realClock, type SimClock } from './clock';
 import { EventDelivery, toEnvelope } from './eventbridge';
+import { defaultBrowserClients, type BrowserClient } from './auth/browserClients';
+import { AuthorizationCodes } from './auth/codes';
 import { TokenStore } from './auth/tokens';
 import { FaultInjector } from './http/faults';
 import { GENESYS_DEFAULT_LIMIT_PER_MINUTE, RateLimiter, type RateLimitSettings } from './http/rateLimit';
@@ -25,9 +27,11 @@ export interface SimulatorState {
   queueName: string;
   sipUri: string;
   clients: { clientId: string; clientSecret: string }[];
+  browserClients: BrowserClient[];
   tokenLifetimeSeconds: number;
   model: GenesysModel;
   tokens: TokenStore;
+  codes: AuthorizationCodes;
   faults: FaultInjector;
   rateLimit: RateLimiter;
   delivery: EventDelivery;
@@ -74,9 +78,11 @@ export function createSimulatorState(options: GenesysSimulatorOptions): Simulato
     queueName,
     sipUri,
     clients: options.clients ?? [{ clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url') }],
+    browserClients: options.browserClients ?? defaultBrowserClients(),
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86400,
     model,
     tokens: new TokenStore(clock),
+    codes: new AuthorizationCodes(clock),
     faults,
     rateLimit: new RateLimiter(clock, rateLimitSettings(options)),
     delivery,
