@@ -30,6 +30,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     tokens: s.tokens,
     faults: s.faults,
     rateLimit: s.rateLimit,
+    cors: options.corsOrigins ? { origins: options.corsOrigins } : {},
     log: s.log,
     control: (method, url, body) => controlApi(control, method, url, body),
   });

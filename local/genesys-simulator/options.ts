@@ -36,6 +36,8 @@ export interface GenesysSimulatorOptions {
   /** OAuth clients for the client-credentials grant; one is generated when absent */
   clients?: { clientId: string; clientSecret: string }[];
   tokenLifetimeSeconds?: number;
+  /** origins whose browser calls get CORS answers; absent: any loopback origin */
+  corsOrigins?: string[];
   /** public OAuth clients for browser apps (implicit and PKCE); one allowing any loopback redirect URI when absent */
   browserClients?: BrowserClient[];
   queueName?: string;

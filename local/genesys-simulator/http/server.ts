@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../../src/logging/logger';
 import type { TokenStore } from '../auth/tokens';
 import { readBody } from './body';
+import { corsFor, type CorsPolicy } from './cors';
 import { errorBody, HttpError } from './errors';
 import type { FaultInjector } from './faults';
 import type { RateLimiter } from './rateLimit';
@@ -13,13 +14,15 @@ export interface ServerParts {
   tokens: TokenStore;
   faults: FaultInjector;
   rateLimit: RateLimiter;
+  cors: CorsPolicy;
   log: Logger | undefined;
   /** `/sim/…`, answered before faults and authentication */
   control(method: string, url: URL, body: string): Answer;
 }
 
-function send(res: ServerResponse, answer: Answer): void {
-  const { status, body, headers = {} } = answer;
+function send(res: ServerResponse, answer: Answer, base: Record<string, string> = {}): void {
+  const { status, body } = answer;
+  const headers = { ...base, ...answer.headers };
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const contentType = answer.contentType ?? (text ? 'application/json' : undefined);
   res.writeHead(status, { ...(contentType ? { 'content-type': contentType } : {}), 'inin-correlation-id': randomUUID(), ...headers });
@@ -30,6 +33,8 @@ function send(res: ServerResponse, answer: Answer): void {
 export function createRequestHandler(parts: ServerParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
+    const cors = corsFor(parts.cors, req, url.pathname);
+    if (cors.preflight) return send(res, { status: cors.status }, cors.headers);
     try {
       const body = await readBody(req);
       if (url.pathname.startsWith('/sim/')) return send(res, parts.control(req.method ?? 'GET', url, body));
@@ -46,13 +51,13 @@ export function createRequestHandler(parts: ServerParts): (req: IncomingMessage,
       }
       const auth = route.public ? undefined : parts.tokens.authenticate(req);
       if (auth) parts.rateLimit.request(auth.token);
-      send(res, await route.handle({ match, req, url, body, ...(auth ? { auth } : {}) }));
+      send(res, await route.handle({ match, req, url, body, ...(auth ? { auth } : {}) }), cors.headers);
     } catch (error) {
       if (error instanceof HttpError) {
-        send(res, { status: error.status, body: error.toBody(), headers: error.headers });
+        send(res, { status: error.status, body: error.toBody(), headers: error.headers }, cors.headers);
       } else {
         parts.log?.error({ err: error instanceof Error ? error.message : String(error) }, 'simulator error');
-        send(res, { status: 500, body: errorBody(500, 'internal.server.error', 'The server encountered an unexpected condition.') });
+        send(res, { status: 500, body: errorBody(500, 'internal.server.error', 'The server encountered an unexpected condition.') }, cors.headers);
       }
     }
   };
