@@ -3,7 +3,7 @@
  *
  *   npm run genesys:sim -- state
  *   npm run genesys:sim -- agents add [--division <id>]
- *   npm run genesys:sim -- agents available|busy|logoff <userId>
+ *   npm run genesys:sim -- agents available|busy|logoff|auto-answer|manual-answer <userId>
  *   npm run genesys:sim -- answer|abandon|agent-hangup|customer-hangup <conversationId|roomName> [--agent <userId>]
  *   npm run genesys:sim -- flow [--holiday true|false] [--open true|false]
  *   npm run genesys:sim -- token [--user <userId>] [--division <id>] [--expires <seconds>]
@@ -47,7 +47,7 @@ export function toRequest(p: Parsed): { method: 'GET' | 'POST'; path: string; bo
       return { method: 'GET', path: '/sim/events' };
     case 'agents':
       if (a === 'add') return { method: 'POST', path: '/sim/agents', body: { ...(f.division ? { divisionId: f.division } : {}), ...(f.name ? { name: f.name } : {}) } };
-      if ((a === 'available' || a === 'busy' || a === 'logoff') && b) return { method: 'POST', path: `/sim/agents/${encodeURIComponent(b)}/${a}` };
+      if ((a === 'available' || a === 'busy' || a === 'logoff' || a === 'auto-answer' || a === 'manual-answer') && b) return { method: 'POST', path: `/sim/agents/${encodeURIComponent(b)}/${a}` };
       break;
     case 'answer':
     case 'abandon':

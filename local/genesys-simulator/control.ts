@@ -18,6 +18,7 @@ export function createControl(s: SimulatorState): GenesysSimulatorControl {
     addAgent: (agent = {}) => model.addAgent(agent),
     setAgentAvailable: (userId, available) => model.setAgentAvailable(userId, available),
     setAgentLoggedOn: (userId, loggedOn) => model.setAgentLoggedOn(userId, loggedOn),
+    setAgentAutoAnswer: (userId, autoAnswer) => model.setAutoAnswer(userId, autoAnswer),
     setFlow(flow) {
       Object.assign(model.flow, flow);
       return { ...model.flow };
@@ -60,6 +61,7 @@ export function createControl(s: SimulatorState): GenesysSimulatorControl {
       agents: [...model.agents.values()],
       waiting: model.waitingIn(model.mainQueue.id).map((c) => c.id),
       conversations: [...model.conversations.values()].map((c) => ({ id: c.id, aniName: c.aniName, ended: Boolean(c.endTime), releasedBy: c.releasedBy ?? null })),
+      notifications: s.hub.stats(),
       rateLimit: { settings: s.rateLimit.current ?? null, refused: s.rateLimit.refused },
       events: { emitted: delivery.log.length, delivered: delivery.delivered, dropped: delivery.dropped, sinkFailures: delivery.failures },
     }),

@@ -7,6 +7,7 @@ import type { GenesysSimulator, GenesysSimulatorOptions } from './options';
 import { analyticsRoutes } from './routes/analytics';
 import { controlApi } from './routes/control';
 import { conversationRoutes } from './routes/conversations';
+import { notificationRoutes } from './routes/notifications';
 import { oauthRoutes } from './routes/oauth';
 import { routingRoutes } from './routes/routing';
 import { userRoutes } from './routes/users';
@@ -24,7 +25,7 @@ export type { GenesysSimulator, GenesysSimulatorControl, GenesysSimulatorOptions
 export async function startGenesysSimulator(options: GenesysSimulatorOptions = {}): Promise<GenesysSimulator> {
   const s = createSimulatorState(options);
   const control = createControl(s);
-  const routes = [...oauthRoutes(s), ...routingRoutes(s), ...conversationRoutes(s), ...analyticsRoutes(s), ...userRoutes(s)];
+  const routes = [...oauthRoutes(s), ...routingRoutes(s), ...conversationRoutes(s), ...analyticsRoutes(s), ...userRoutes(s), ...notificationRoutes(s)];
   const handler = createRequestHandler({
     routes,
     tokens: s.tokens,
@@ -45,9 +46,11 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   };
 
   const server = createServer((req, res) => void handler(req, res));
+  server.on('upgrade', (req, socket, head) => s.hub.upgrade(req, socket, head));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  s.hub.setBaseUrl(url);
   s.log?.info({ url }, 'Genesys simulator listening');
 
   return {
@@ -71,6 +74,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     }),
     async stop() {
       s.model.stop();
+      s.hub.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

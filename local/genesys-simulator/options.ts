@@ -36,6 +36,8 @@ export interface GenesysSimulatorOptions {
   /** OAuth clients for the client-credentials grant; one is generated when absent */
   clients?: { clientId: string; clientSecret: string }[];
   tokenLifetimeSeconds?: number;
+  /** how often each notification WebSocket gets Genesys's heartbeat (`channel.metadata`); default 30 s */
+  heartbeatMs?: number;
   /** origins whose browser calls get CORS answers; absent: any loopback origin */
   corsOrigins?: string[];
   /** public OAuth clients for browser apps (implicit and PKCE); one allowing any loopback redirect URI when absent */
@@ -49,6 +51,8 @@ export interface GenesysSimulatorOptions {
   divisions?: SimDivision[];
   agents?: number;
   answerDelayMs?: number;
+  /** agents answer offered calls by themselves after `answerDelayMs` (default); false: the call alerts until Answer */
+  autoAnswer?: boolean;
   flowDelayMs?: number;
   abandonAfterMs?: number;
   flow?: Partial<FlowSettings>;
@@ -79,6 +83,8 @@ export interface GenesysSimulatorControl {
   addAgent(agent?: { id?: string; name?: string; divisionId?: string; available?: boolean }): SimAgent;
   /** idle (offered calls) or busy; either way logged on */
   setAgentAvailable(userId: string, available: boolean): SimAgent | undefined;
+  /** whether the agent picks up offered calls by itself (after the answer delay) or waits for Answer */
+  setAgentAutoAnswer(userId: string, autoAnswer: boolean): SimAgent | undefined;
   /** logs an agent on or off (the flow releases calls when nobody is logged on) */
   setAgentLoggedOn(userId: string, loggedOn: boolean): SimAgent | undefined;
   setFlow(flow: Partial<FlowSettings>): FlowSettings;
@@ -87,8 +93,8 @@ export interface GenesysSimulatorControl {
   abandon(conversationIdOrRoom: string): boolean;
   agentHangUp(conversationIdOrRoom: string): boolean;
   customerHangUp(conversationIdOrRoom: string): boolean;
-  /** a Genesys user token for an agent (or a made-up user in `divisionId`) */
-  mintUserToken(options?: { userId?: string; divisionId?: string; expiresInSeconds?: number }): MintedToken;
+  /** a Genesys user token for an agent (or a made-up user in `divisionId`), as if logged in through app `clientId` */
+  mintUserToken(options?: { userId?: string; divisionId?: string; expiresInSeconds?: number; clientId?: string }): MintedToken;
   setFaults(faults: SimFaults): void;
   /** changes (or, with undefined, lifts) the per-token rate limit; counting starts afresh */
   setRateLimit(settings: RateLimitSettings | undefined): void;

@@ -8,6 +8,7 @@ import { TokenStore } from './auth/tokens';
 import { FaultInjector } from './http/faults';
 import { GENESYS_DEFAULT_LIMIT_PER_MINUTE, RateLimiter, type RateLimitSettings } from './http/rateLimit';
 import { GenesysModel, type SimConversation, type SimDivision, type SimQueue } from './model';
+import { NotificationHub } from './notifications/hub';
 import type { GenesysSimulatorOptions } from './options';
 
 const DEFAULT_DIVISIONS: SimDivision[] = [
@@ -35,6 +36,7 @@ export interface SimulatorState {
   faults: FaultInjector;
   rateLimit: RateLimiter;
   delivery: EventDelivery;
+  hub: NotificationHub;
   /** a conversation by id, or the newest one for a room (caller name or `maxconfSessionId`) */
   find(idOrRoom: string): SimConversation | undefined;
 }
@@ -53,6 +55,8 @@ export function createSimulatorState(options: GenesysSimulatorOptions): Simulato
   const sipUri = options.sipUri ?? `sip:${queueName.toLowerCase()}@byoc.sim.invalid`;
   const faults = new FaultInjector(options.faults ?? {}, random);
   const delivery = new EventDelivery(options.eventSink, faults.current.events ?? {}, random, options.sinkRetry);
+  const log = options.logger?.child({ component: 'genesys-simulator' });
+  const hub = new NotificationHub({ clock, heartbeatMs: options.heartbeatMs ?? 30_000, log });
   const model = new GenesysModel({
     clock,
     orgId,
@@ -61,17 +65,25 @@ export function createSimulatorState(options: GenesysSimulatorOptions): Simulato
     flow: { holiday: false, open: true, releaseWhenNoAgents: true, ...options.flow },
     flowDelayMs: options.flowDelayMs ?? 0,
     answerDelayMs: options.answerDelayMs ?? 2000,
+    ...(options.autoAnswer !== undefined ? { autoAnswer: options.autoAnswer } : {}),
     abandonAfterMs: options.abandonAfterMs,
     sipUri,
     averageHandleSeconds: options.averageHandleSeconds ?? 240,
     emit: (record) => delivery.publish(toEnvelope(record, orgId, clock)),
+    // each agent whose conversation it is hears of it on both user topics, as Genesys sends them
+    changed: (c, users) => {
+      for (const userId of users) {
+        hub.publish(`v2.users.${userId}.conversations.calls`, () => model.callEventView(c));
+        hub.publish(`v2.users.${userId}.conversations`, () => model.conversationView(c, true));
+      }
+    },
   });
   for (let i = 0; i < (options.agents ?? 1); i++) model.addAgent({ available: !options.agentsBusy });
   return {
     options,
     clock,
     random,
-    log: options.logger?.child({ component: 'genesys-simulator' }),
+    log,
     orgId,
     divisions,
     queues,
@@ -86,6 +98,7 @@ export function createSimulatorState(options: GenesysSimulatorOptions): Simulato
     faults,
     rateLimit: new RateLimiter(clock, rateLimitSettings(options)),
     delivery,
+    hub,
     find: (idOrRoom) =>
       model.conversations.get(idOrRoom) ??
       [...model.conversations.values()].reverse().find((c) => c.aniName === idOrRoom || model.customer(c).attributes.maxconfSessionId === idOrRoom),

@@ -15,8 +15,12 @@ export interface SimAgent {
   loggedOn: boolean;
   /** idle and ready: may be offered a call */
   available: boolean;
-  /** the conversation the agent is on, if any */
+  /** the conversation the agent is on (offered or connected), if any */
   conversationId: string | undefined;
+  /** picks up an offered call by itself after the answer delay; false: waits for Answer (desktop or API) */
+  autoAnswer: boolean;
+  /** when the agent's last call ended (0: none yet): routing offers calls to the longest-idle agent */
+  idleSince: number;
 }
 
 export interface SimQueue {
@@ -40,6 +44,15 @@ export interface SimParticipant {
   userId?: string;
   queueId?: string;
   attributes: Record<string, string>;
+  held: boolean;
+  startHoldTime?: number;
+  muted: boolean;
+  /** held by another party (consult); never set by this simulator's actions */
+  confined: boolean;
+  /** an ended agent leg whose wrap-up is over: notifications report it `terminated` */
+  terminated?: boolean;
+  /** the change (see `ModelOptions.changed`) in which it became terminated */
+  terminatedInChange?: number;
 }
 
 export type FlowRelease = 'holiday' | 'after_hours' | 'no_agents';
@@ -84,6 +97,8 @@ export interface ModelOptions {
   flowDelayMs: number;
   /** how long a free agent takes to answer an offered call */
   answerDelayMs: number;
+  /** new agents answer offered calls by themselves (default true); false: they wait for Answer */
+  autoAnswer?: boolean;
   /** a waiting caller gives up after this long (undefined: never) */
   abandonAfterMs: number | undefined;
   /** the address calls must be sent to (undefined: any) */
@@ -91,4 +106,9 @@ export interface ModelOptions {
   /** average handle time used for the estimated wait */
   averageHandleSeconds: number;
   emit(event: DetailEventRecord): void;
+  /**
+   * A conversation changed (one call per operation, after it): `users` are the agents whose
+   * conversation it is or just was, who get the notifications; `change` counts changes.
+   */
+  changed?(c: SimConversation, users: string[], change: number): void;
 }

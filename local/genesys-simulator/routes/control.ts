@@ -15,8 +15,14 @@ export function controlApi(control: GenesysSimulatorControl, method: string, url
   if (method === 'POST' && p === '/agents') {
     return { status: 201, body: control.addAgent({ ...(str('id') ? { id: str('id') } : {}), ...(str('name') ? { name: str('name') } : {}), ...(str('divisionId') ? { divisionId: str('divisionId') } : {}) }) };
   }
-  if (method === 'POST' && (m = /^\/agents\/([^/]+)\/(available|busy|logoff)$/.exec(p))) {
-    const a = m[2] === 'logoff' ? control.setAgentLoggedOn(m[1]!, false) : control.setAgentAvailable(m[1]!, m[2] === 'available');
+  if (method === 'POST' && (m = /^\/agents\/([^/]+)\/(available|busy|logoff|auto-answer|manual-answer)$/.exec(p))) {
+    const id = decodeURIComponent(m[1]!);
+    const a =
+      m[2] === 'logoff'
+        ? control.setAgentLoggedOn(id, false)
+        : m[2] === 'auto-answer' || m[2] === 'manual-answer'
+          ? control.setAgentAutoAnswer(id, m[2] === 'auto-answer')
+          : control.setAgentAvailable(id, m[2] === 'available');
     return a ? { status: 200, body: a } : { status: 404, body: { ok: false } };
   }
   if (method === 'POST' && p === '/flow') return { status: 200, body: control.setFlow(input as Partial<FlowSettings>) };
