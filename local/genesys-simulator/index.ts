@@ -7,6 +7,7 @@ import type { GenesysSimulator, GenesysSimulatorOptions } from './options';
 import { analyticsRoutes } from './routes/analytics';
 import { controlApi } from './routes/control';
 import { conversationRoutes } from './routes/conversations';
+import { desktopRoutes } from './routes/desktop';
 import { notificationRoutes } from './routes/notifications';
 import { oauthRoutes } from './routes/oauth';
 import { routingRoutes } from './routes/routing';
@@ -25,7 +26,8 @@ export type { GenesysSimulator, GenesysSimulatorControl, GenesysSimulatorOptions
 export async function startGenesysSimulator(options: GenesysSimulatorOptions = {}): Promise<GenesysSimulator> {
   const s = createSimulatorState(options);
   const control = createControl(s);
-  const routes = [...oauthRoutes(s), ...routingRoutes(s), ...conversationRoutes(s), ...analyticsRoutes(s), ...userRoutes(s), ...notificationRoutes(s)];
+  let url = '';
+  const routes = [...desktopRoutes(s, () => url), ...oauthRoutes(s), ...routingRoutes(s), ...conversationRoutes(s), ...analyticsRoutes(s), ...userRoutes(s), ...notificationRoutes(s)];
   const handler = createRequestHandler({
     routes,
     tokens: s.tokens,
@@ -49,7 +51,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   server.on('upgrade', (req, socket, head) => s.hub.upgrade(req, socket, head));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  url = `http://${host}:${(server.address() as AddressInfo).port}`;
   s.hub.setBaseUrl(url);
   s.log?.info({ url }, 'Genesys simulator listening');
 
@@ -61,6 +63,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     clients: s.clients,
     browserClients: s.browserClients,
     sipUri: s.sipUri,
+    desktopUrl: `${url}/desktop`,
     sipDestination,
     setEventSink: (sink) => s.delivery.setSink(sink),
     control,

@@ -38,6 +38,21 @@ export interface GenesysSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** how often each notification WebSocket gets Genesys's heartbeat (`channel.metadata`); default 30 s */
   heartbeatMs?: number;
+  /**
+   * The Agent App's interaction-widget URL template, with Genesys's placeholders
+   * (`{{pcConversationId}}`, `{{gcHostOrigin}}`, `{{gcTargetEnv}}`, `{{pcLangTag}}`,
+   * `{{pcEnvironment}}`); the desktop shows it in an iframe for conversations on `videoQueues`.
+   * Empty (default): no widget.
+   */
+  widgetUrl?: string;
+  /** names of the queues whose conversations show the widget (the widget's queue filter); default the main queue */
+  videoQueues?: string[];
+  /** `{{gcTargetEnv}}`; default `sim` */
+  targetEnv?: string;
+  /** `{{pcEnvironment}}`; default the simulator's `host:port` */
+  pcEnvironment?: string;
+  /** `{{pcLangTag}}` when the desktop URL has no `lang`; default `en-us` */
+  langTag?: string;
   /** origins whose browser calls get CORS answers; absent: any loopback origin */
   corsOrigins?: string[];
   /** public OAuth clients for browser apps (implicit and PKCE); one allowing any loopback redirect URI when absent */
@@ -118,6 +133,8 @@ export interface GenesysSimulator {
   /** the public clients the Agent App can log in with (`loginImplicitGrant`, `loginPKCEGrant`) */
   browserClients: BrowserClient[];
   sipUri: string;
+  /** the simulated agent desktop; `?agent=<userId>` logs that agent in */
+  desktopUrl: string;
   sipDestination: SipDestination;
   setEventSink(sink: EventSink | undefined): void;
   control: GenesysSimulatorControl;

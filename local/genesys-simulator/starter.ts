@@ -26,12 +26,15 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
   if (config.genesys.credentials) return undefined;
   // the simulator adds its own component name; the sink's warnings below use the same one
   const log = logger.child({ component: 'genesys-simulator' });
+  // The built Agent App's URL template (Genesys placeholders) for the simulated desktop's widget iframe.
+  const widgetUrl = process.env.GENESYS_SIMULATOR_WIDGET_URL;
   const simulator = await startGenesysSimulator({
     logger,
     queueName: config.genesys.queueName,
     agents: 2,
     answerDelayMs: 5000,
     ...(config.genesys.sipUri ? { sipUri: config.genesys.sipUri } : {}),
+    ...(widgetUrl ? { widgetUrl } : {}),
   });
   const eventsUrl = `http://127.0.0.1:${config.port}/genesys/events`;
   simulator.setEventSink(async (envelope) => {
@@ -46,7 +49,9 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
   });
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, SIMULATOR_FILE);
-  writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });
+  const agents = (simulator.control.state().agents as { id: string; name: string }[]).map((a) => ({ id: a.id, name: a.name, desktop: `${simulator.desktopUrl}?agent=${encodeURIComponent(a.id)}` }));
+  writeFileSync(file, JSON.stringify({ url: simulator.url, desktopUrl: simulator.desktopUrl, browserClientId: simulator.browserClients[0]!.clientId, agents }, null, 2), { mode: 0o600 });
+  log.info({ desktop: agents[0]?.desktop }, 'simulated Genesys agent desktop');
   return {
     env: simulator.env(),
     sipDestination: simulator.sipDestination,
