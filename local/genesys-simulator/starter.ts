@@ -26,15 +26,12 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
   if (config.genesys.credentials) return undefined;
   // the simulator adds its own component name; the sink's warnings below use the same one
   const log = logger.child({ component: 'genesys-simulator' });
-  // The built Agent App's URL template (Genesys placeholders) for the simulated desktop's widget iframe.
-  const widgetUrl = process.env.GENESYS_SIMULATOR_WIDGET_URL;
   const simulator = await startGenesysSimulator({
     logger,
     queueName: config.genesys.queueName,
     agents: 2,
     answerDelayMs: 5000,
     ...(config.genesys.sipUri ? { sipUri: config.genesys.sipUri } : {}),
-    ...(widgetUrl ? { widgetUrl } : {}),
   });
   const eventsUrl = `http://127.0.0.1:${config.port}/genesys/events`;
   simulator.setEventSink(async (envelope) => {
