@@ -3,10 +3,11 @@
  *
  *   npm run genesys:sim -- state
  *   npm run genesys:sim -- agents add [--division <id>]
- *   npm run genesys:sim -- agents available|busy|logoff <userId>
+ *   npm run genesys:sim -- agents available|busy|logoff|auto-answer|manual-answer <userId>
  *   npm run genesys:sim -- answer|abandon|agent-hangup|customer-hangup <conversationId|roomName> [--agent <userId>]
  *   npm run genesys:sim -- flow [--holiday true|false] [--open true|false]
  *   npm run genesys:sim -- token [--user <userId>] [--division <id>] [--expires <seconds>]
+ *   npm run genesys:sim -- rate-limit <requestsPerMinute|off>   (Genesys's default is 300 per token)
  *   npm run genesys:sim -- faults '<json>'      e.g. '{"latencyMs":200,"events":{"duplicateRate":0.3}}'
  *   npm run genesys:sim -- events
  *
@@ -46,7 +47,7 @@ export function toRequest(p: Parsed): { method: 'GET' | 'POST'; path: string; bo
       return { method: 'GET', path: '/sim/events' };
     case 'agents':
       if (a === 'add') return { method: 'POST', path: '/sim/agents', body: { ...(f.division ? { divisionId: f.division } : {}), ...(f.name ? { name: f.name } : {}) } };
-      if ((a === 'available' || a === 'busy' || a === 'logoff') && b) return { method: 'POST', path: `/sim/agents/${encodeURIComponent(b)}/${a}` };
+      if ((a === 'available' || a === 'busy' || a === 'logoff' || a === 'auto-answer' || a === 'manual-answer') && b) return { method: 'POST', path: `/sim/agents/${encodeURIComponent(b)}/${a}` };
       break;
     case 'answer':
     case 'abandon':
@@ -70,6 +71,10 @@ export function toRequest(p: Parsed): { method: 'GET' | 'POST'; path: string; bo
         path: '/sim/tokens',
         body: { ...(f.user ? { userId: f.user } : {}), ...(f.division ? { divisionId: f.division } : {}), ...(f.expires ? { expiresInSeconds: Number(f.expires) } : {}) },
       };
+    case 'rate-limit':
+      if (a === 'off') return { method: 'POST', path: '/sim/rate-limit', body: { requestsPerMinute: null } };
+      if (a && /^\d+$/.test(a)) return { method: 'POST', path: '/sim/rate-limit', body: { requestsPerMinute: Number(a) } };
+      break;
     case 'faults':
       return { method: 'POST', path: '/sim/faults', body: JSON.parse(a ?? '{}') as unknown };
   }

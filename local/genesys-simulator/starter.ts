@@ -46,7 +46,9 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
   });
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, SIMULATOR_FILE);
-  writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });
+  const agents = (simulator.control.state().agents as { id: string; name: string }[]).map((a) => ({ id: a.id, name: a.name, desktop: `${simulator.desktopUrl}?agent=${encodeURIComponent(a.id)}` }));
+  writeFileSync(file, JSON.stringify({ url: simulator.url, desktopUrl: simulator.desktopUrl, browserClientId: simulator.browserClients[0]!.clientId, agents }, null, 2), { mode: 0o600 });
+  log.info({ desktop: agents[0]?.desktop }, 'simulated Genesys agent desktop');
   return {
     env: simulator.env(),
     sipDestination: simulator.sipDestination,
