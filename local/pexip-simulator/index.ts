@@ -10,12 +10,14 @@ import { clientApiRoute, type ClientApiContext } from './routes/clientApi';
 import { commandRoute } from './routes/command';
 import { configurationRoute } from './routes/management';
 import { statusRoute } from './routes/status';
+import { RateLimiter } from './rateLimit';
 import { EventSinkPoster } from './sink';
 import type { PexipSimulator, PexipSimulatorOptions, SimEndpoint } from './types';
 
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
 export type { SinkFaults, SinkDelivery, SinkEnvelope } from './sink';
+export type { RateLimit } from './rateLimit';
 export type { PexipSimulator, PexipSimulatorOptions, ScriptedFault, SimEndpoint, SimFaults } from './types';
 
 function endpointOf(path: string): SimEndpoint | undefined {
@@ -35,6 +37,7 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
   const nodes = options.nodes ?? ['10.44.0.11'];
   const faults = new FaultGate(options.faults ?? {}, random);
   const auth = new AdminAuth(clock, basic, options.oauthClients ?? {}, options.oauthTokenLifetimeSeconds ?? 3600);
+  const limiter = new RateLimiter(clock, options.managementRateLimit);
   const holder = { sipDestination: options.sipDestination };
   const counts: Record<SimEndpoint, number> = { configuration: 0, command: 0, status: 0, token: 0, client: 0 };
   const sink = new EventSinkPoster(() => clock.now(), random);
@@ -86,6 +89,7 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     const endpoint = endpointOf(url.pathname);
     const body = await readBody(req);
     if (endpoint) counts[endpoint] += 1;
+    if (endpoint === 'configuration' || endpoint === 'status' || endpoint === 'command') limiter.take();
     await faults.apply(endpoint);
     const result = await route(req, res, endpoint, url, body);
     if (result === 'stream') return;
@@ -126,6 +130,8 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     setPropagationDelay(ms) {
       model.options.propagationDelayMs = ms;
     },
+    setManagementRateLimit: (limit) => limiter.set(limit),
+    rateLimited: () => limiter.rejected,
     rooms: () => [...model.vmrs.vmrs.values()],
     participants: (roomName) => [...(model.conferences.get(roomName)?.participants.values() ?? [])],
     dropParticipant(participantId, reason = 'Media node disconnected') {

@@ -3,6 +3,7 @@ import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
 import type { SimClock } from './clock';
 import type { Participant, Vmr } from './model';
+import type { RateLimit } from './rateLimit';
 import type { SinkDelivery, SinkFaults } from './sink';
 
 /** The API families a fault can be aimed at. */
@@ -38,6 +39,8 @@ export interface PexipSimulatorOptions {
   clock?: SimClock;
   /** how long configuration takes to reach the conferencing nodes: Pexip ~90 s; 0 for fast tests */
   propagationDelayMs?: number;
+  /** the management API's rate limit (429 with Retry-After past it); none by default */
+  managementRateLimit?: RateLimit;
   tokenExpiresSeconds?: number;
   lastHostTimeoutMs?: number;
   /** conferencing node addresses; each hosting node reports its own conference_started/ended */
@@ -60,6 +63,7 @@ export interface PexipSimulator {
   setSipDestination(destination: SipDestination | undefined): void;
   setFaults(faults: SimFaults): void;
   setPropagationDelay(ms: number): void;
+  setManagementRateLimit(limit: RateLimit | undefined): void;
   /** every VMR, as the configuration API stores it */
   rooms(): Vmr[];
   participants(roomName: string): Participant[];
@@ -71,5 +75,7 @@ export interface PexipSimulator {
   flushEvents(): Promise<void>;
   /** requests the simulator has served, per endpoint family */
   requestCounts(): Record<SimEndpoint, number>;
+  /** management requests answered 429 by the rate limit */
+  rateLimited(): number;
   stop(): Promise<void>;
 }
