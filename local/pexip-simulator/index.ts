@@ -8,11 +8,12 @@ import { HttpError, readBody, send, type RouteResult } from './http';
 import { PexipModel } from './model';
 import { clientApiRoute, type ClientApiContext } from './routes/clientApi';
 import { commandRoute } from './routes/command';
+import { controlRoute, type ControlContext } from './routes/control';
 import { configurationRoute } from './routes/management';
 import { statusRoute } from './routes/status';
 import { RateLimiter } from './rateLimit';
 import { EventSinkPoster } from './sink';
-import type { PexipSimulator, PexipSimulatorOptions, SimEndpoint } from './types';
+import type { PexipSimulator, PexipSimulatorOptions, SimEndpoint, SimFaults } from './types';
 
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
@@ -20,12 +21,14 @@ export type { SinkFaults, SinkDelivery, SinkEnvelope } from './sink';
 export type { RateLimit } from './rateLimit';
 export type { PexipSimulator, PexipSimulatorOptions, ScriptedFault, SimEndpoint, SimFaults } from './types';
 
-function endpointOf(path: string): SimEndpoint | undefined {
+/** `control` is the simulator's own knobs and inspection (`/_sim/…`): counted nowhere, never faulted. */
+function endpointOf(path: string): SimEndpoint | 'control' | undefined {
   if (path.startsWith('/api/admin/configuration/')) return 'configuration';
   if (path.startsWith('/api/admin/command/')) return 'command';
   if (path.startsWith('/api/admin/status/')) return 'status';
   if (path === '/oauth/token/' || path === '/oauth/token') return 'token';
   if (path.startsWith('/api/client/v2/')) return 'client';
+  if (path.startsWith('/_sim/')) return 'control';
   return undefined;
 }
 
@@ -57,9 +60,23 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     emit: (node, event, data) => sink.enqueue(node, event, data),
   });
   const client: ClientApiContext = { model, streams: new Set() };
+  const setFaults = (next: SimFaults) => {
+    faults.set(next);
+    sink.faults = next.sink ?? {};
+  };
+  const control: ControlContext = {
+    model,
+    setFaults,
+    setRateLimit: (limit) => limiter.set(limit),
+    inspectRoom: (alias) => {
+      const conf = model.conferences.get(alias);
+      if (!conf) return undefined;
+      return { name: conf.name, participants: [...conf.participants.values()].map((p) => ({ uuid: p.uuid, displayName: p.displayName, role: p.role, protocol: p.protocol, state: p.state, hasMedia: p.hasMedia })) };
+    },
+  };
   let baseUrl = '';
 
-  async function route(req: IncomingMessage, res: ServerResponse, endpoint: SimEndpoint | undefined, url: URL, body: string): Promise<RouteResult> {
+  async function route(req: IncomingMessage, res: ServerResponse, endpoint: SimEndpoint | 'control' | undefined, url: URL, body: string): Promise<RouteResult> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
     switch (endpoint) {
@@ -77,6 +94,9 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
         auth.authenticate(req);
         if (method !== 'POST') throw new HttpError(405, '');
         return commandRoute(model, path, body);
+      case 'control':
+        auth.authenticate(req);
+        return controlRoute(control, method, path, body);
       case 'client':
         return clientApiRoute(client, req, res, method, path, url.searchParams, body);
       default:
@@ -88,9 +108,11 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     const url = new URL(req.url ?? '/', 'http://simulator');
     const endpoint = endpointOf(url.pathname);
     const body = await readBody(req);
-    if (endpoint) counts[endpoint] += 1;
-    if (endpoint === 'configuration' || endpoint === 'status' || endpoint === 'command') limiter.take();
-    await faults.apply(endpoint);
+    if (endpoint !== 'control') {
+      if (endpoint) counts[endpoint] += 1;
+      if (endpoint === 'configuration' || endpoint === 'status' || endpoint === 'command') limiter.take();
+      await faults.apply(endpoint);
+    }
     const result = await route(req, res, endpoint, url, body);
     if (result === 'stream') return;
     send(res, result[0], result[1], result[2]);
@@ -123,10 +145,7 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     setSipDestination(destination) {
       holder.sipDestination = destination;
     },
-    setFaults(next) {
-      faults.set(next);
-      sink.faults = next.sink ?? {};
-    },
+    setFaults,
     setPropagationDelay(ms) {
       model.options.propagationDelayMs = ms;
     },
