@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdminAuth } from './auth';
+import { applyCors, LOCAL_ORIGINS } from './cors';
 import { realClock } from './clock';
 import { FaultGate } from './faults';
 import { HttpError, readBody, send, type RouteResult } from './http';
@@ -12,14 +13,16 @@ import { controlRoute, type ControlContext } from './routes/control';
 import { configurationRoute } from './routes/management';
 import { statusRoute } from './routes/status';
 import { RateLimiter } from './rateLimit';
+import { WebrtcPeers } from './media/webrtcPeers';
 import { EventSinkPoster } from './sink';
-import type { PexipSimulator, PexipSimulatorOptions, SimEndpoint, SimFaults } from './types';
+import type { PexipSimulator, PexipSimulatorOptions, RoomInspection, SimEndpoint, SimFaults } from './types';
 
 export { manualClock, realClock } from './clock';
 export type { ManualClock, SimClock } from './clock';
 export type { SinkFaults, SinkDelivery, SinkEnvelope } from './sink';
 export type { RateLimit } from './rateLimit';
-export type { PexipSimulator, PexipSimulatorOptions, ScriptedFault, SimEndpoint, SimFaults } from './types';
+export type { PeerView, ReceivedMedia } from './media/types';
+export type { PexipSimulator, PexipSimulatorOptions, RoomInspection, ScriptedFault, SimEndpoint, SimFaults } from './types';
 
 /** `control` is the simulator's own knobs and inspection (`/_sim/…`): counted nowhere, never faulted. */
 function endpointOf(path: string): SimEndpoint | 'control' | undefined {
@@ -40,6 +43,7 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
   const nodes = options.nodes ?? ['10.44.0.11'];
   const faults = new FaultGate(options.faults ?? {}, random);
   const auth = new AdminAuth(clock, basic, options.oauthClients ?? {}, options.oauthTokenLifetimeSeconds ?? 3600);
+  const allowedOrigins = options.allowedOrigins ?? LOCAL_ORIGINS;
   const limiter = new RateLimiter(clock, options.managementRateLimit);
   const holder = { sipDestination: options.sipDestination };
   const counts: Record<SimEndpoint, number> = { configuration: 0, command: 0, status: 0, token: 0, client: 0 };
@@ -47,6 +51,8 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
   sink.registerNodes(nodes);
   sink.faults = faults.current.sink ?? {};
 
+  // real offers get a real (werift) peer; offers without ICE or DTLS get a plausible answer
+  const media = options.media === false ? undefined : new WebrtcPeers();
   const model = new PexipModel({
     clock,
     propagationDelayMs: options.propagationDelayMs ?? 0,
@@ -58,8 +64,9 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
       return holder.sipDestination;
     },
     emit: (node, event, data) => sink.enqueue(node, event, data),
+    onMediaEnd: (p) => media?.close(p.uuid),
   });
-  const client: ClientApiContext = { model, streams: new Set() };
+  const client: ClientApiContext = { model, streams: new Set(), media };
   const setFaults = (next: SimFaults) => {
     faults.set(next);
     sink.faults = next.sink ?? {};
@@ -71,7 +78,19 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     inspectRoom: (alias) => {
       const conf = model.conferences.get(alias);
       if (!conf) return undefined;
-      return { name: conf.name, participants: [...conf.participants.values()].map((p) => ({ uuid: p.uuid, displayName: p.displayName, role: p.role, protocol: p.protocol, state: p.state, hasMedia: p.hasMedia })) };
+      const participants = [...conf.participants.values()].map((p) => ({
+        uuid: p.uuid,
+        displayName: p.displayName,
+        role: p.role,
+        protocol: p.protocol,
+        state: p.state,
+        hasMedia: p.hasMedia,
+        isMuted: p.isMuted,
+        isVideoMuted: p.isVideoMuted,
+        isClientMuted: p.isClientMuted,
+        media: media?.view(p.uuid) ?? null,
+      }));
+      return { name: conf.name, participants };
     },
   };
   let baseUrl = '';
@@ -107,6 +126,7 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const endpoint = endpointOf(url.pathname);
+    if (endpoint === 'client' && !applyCors(req, res, allowedOrigins)) return;
     const body = await readBody(req);
     if (endpoint !== 'control') {
       if (endpoint) counts[endpoint] += 1;
@@ -160,8 +180,10 @@ export async function startPexipSimulator(options: PexipSimulatorOptions = {}): 
     sinkDeliveries: () => [...sink.delivered],
     flushEvents: () => sink.idle(),
     requestCounts: () => ({ ...counts }),
+    inspectRoom: (alias) => control.inspectRoom(alias) as RoomInspection | undefined,
     async stop() {
       sink.stop();
+      await media?.stop();
       for (const conf of [...model.conferences.values()]) {
         conf.lastHostTimer?.cancel();
         for (const p of conf.participants.values()) p.tokenTimer?.cancel();

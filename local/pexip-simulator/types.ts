@@ -3,6 +3,8 @@ import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
 import type { SimClock } from './clock';
 import type { Participant, Vmr } from './model';
+import type { AllowedOrigins } from './cors';
+import type { PeerView } from './media/types';
 import type { RateLimit } from './rateLimit';
 import type { SinkDelivery, SinkFaults } from './sink';
 
@@ -46,7 +48,11 @@ export interface PexipSimulatorOptions {
   /** conferencing node addresses; each hosting node reports its own conference_started/ended */
   nodes?: string[];
   sipDestination?: SipDestination;
+  /** browser origins the client API answers CORS for; default any page on localhost */
+  allowedOrigins?: AllowedOrigins;
   faults?: SimFaults;
+  /** false: no WebRTC peers, every call gets a plausible media-less answer (default: real peers for real offers) */
+  media?: boolean;
   random?: () => number;
   logger?: Logger;
 }
@@ -69,6 +75,8 @@ export interface PexipSimulator {
   participants(roomName: string): Participant[];
   /** drops a participant as a network failure would */
   dropParticipant(participantId: string, reason?: string): void;
+  /** a running conference's participants and the media each leg sent (`GET /_sim/rooms/{alias}` shows the same) */
+  inspectRoom(alias: string): RoomInspection | undefined;
   /** every POST the sink has answered */
   sinkDeliveries(): SinkDelivery[];
   /** resolves once every queued sink event has been posted */
@@ -78,4 +86,21 @@ export interface PexipSimulator {
   /** management requests answered 429 by the rate limit */
   rateLimited(): number;
   stop(): Promise<void>;
+}
+
+export interface RoomInspection {
+  name: string;
+  participants: {
+    uuid: string;
+    displayName: string;
+    role: string;
+    protocol: string;
+    state: string;
+    hasMedia: boolean;
+    isMuted: boolean;
+    isVideoMuted: boolean;
+    isClientMuted: boolean;
+    /** null for a leg with no WebRTC peer (SIP, or a media-less API call) */
+    media: PeerView | null;
+  }[];
 }

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { clientParticipant, conferenceData, hostPresent, participantData } from './views';
-import type { ModelOptions, Participant, Role, RunningConference } from './types';
+import type { ModelOptions, MuteFlag, Participant, Role, RunningConference } from './types';
 import { VmrStore, type NodeConfig } from './vmrs';
 
-export type { ModelOptions, Participant, Role, RunningConference, SinkEventName } from './types';
+export type { ModelOptions, MuteFlag, Participant, Role, RunningConference, SinkEventName } from './types';
 export type { NodeConfig, Vmr } from './vmrs';
 
 /**
@@ -95,6 +95,7 @@ export class PexipModel {
     this.broadcast(conf, 'participant_delete', { uuid: p.uuid });
     p.sipDialogue?.hangUp(reason);
     p.sipDialogue = undefined;
+    this.options.onMediaEnd?.(p);
 
     const remaining = [...conf.participants.values()];
     if (remaining.length === 0 || remaining.every((r) => r.keepAlive === 'keep_conference_alive_never')) {
@@ -133,6 +134,7 @@ export class PexipModel {
     this.options.emit(p.node, 'participant_disconnected', participantData(conf, p, { disconnect_reason: reason, duration: p.connectTime !== undefined ? Math.round((now - p.connectTime) / 1000) : 0, end_time: now / 1000, has_media: false }));
     p.sipDialogue?.hangUp(reason);
     p.sipDialogue = undefined;
+    this.options.onMediaEnd?.(p);
   }
 
   // ---- client REST API -------------------------------------------------------------------------
@@ -167,6 +169,9 @@ export class PexipModel {
       keepAlive: 'keep_conference_alive',
       state: 'dialing',
       systemLocation: 'simulated-location',
+      isMuted: false,
+      isVideoMuted: false,
+      isClientMuted: false,
     };
     conf.participants.set(p.uuid, p);
     const token = this.issueToken(conf, p);
@@ -211,7 +216,36 @@ export class PexipModel {
     const callUuid = randomUUID();
     p.callUuid = callUuid;
     if (p.state !== 'connected') this.connect(conf, p);
+    else if (!p.hasMedia) {
+      // a participant calling again after hanging up its media: the same participant, with media
+      p.hasMedia = true;
+      this.updated(conf, p);
+    }
     return callUuid;
+  }
+
+  /**
+   * The media call hangs up, the participant stays: on Pexip a participant lives until its token
+   * is released or expires, so a later `release_token` (the browser's leave) still works.
+   */
+  endCall(conf: RunningConference, p: Participant): void {
+    if (p.callUuid === undefined) return;
+    p.callUuid = undefined;
+    p.hasMedia = false;
+    this.options.onMediaEnd?.(p);
+    this.updated(conf, p);
+  }
+
+  /** A host's (or the participant's own) mute, video mute or client mute. */
+  setFlag(conf: RunningConference, p: Participant, flag: MuteFlag, on: boolean): void {
+    if (p[flag] === on) return;
+    p[flag] = on;
+    this.updated(conf, p);
+  }
+
+  private updated(conf: RunningConference, p: Participant): void {
+    this.options.emit(p.node, 'participant_updated', participantData(conf, p));
+    this.broadcast(conf, 'participant_update', clientParticipant(conf, p, this.now()));
   }
 
   addListener(conf: RunningConference, listener: (event: string, data: unknown) => void): () => void {
@@ -244,6 +278,9 @@ export class PexipModel {
       keepAlive: input.keepAlive,
       state: 'dialing',
       systemLocation: input.systemLocation,
+      isMuted: false,
+      isVideoMuted: false,
+      isClientMuted: false,
     };
     conf.participants.set(p.uuid, p);
     const destination = this.options.sipDestination;

@@ -26,7 +26,16 @@ export interface Participant {
   tokenTimer?: { cancel(): void };
   sipDialogue?: SipDialogue;
   systemLocation: string;
+  /** muted by a host (`…/mute`): the node stops mixing its audio */
+  isMuted: boolean;
+  /** `…/video_muted`: the node stops forwarding its video */
+  isVideoMuted: boolean;
+  /** `…/client_mute`: the client is told to mute itself */
+  isClientMuted: boolean;
 }
+
+/** The host-controllable flags of a participant, by the client API action that sets them. */
+export type MuteFlag = 'isMuted' | 'isVideoMuted' | 'isClientMuted';
 
 export interface RunningConference {
   id: string;
@@ -58,4 +67,6 @@ export interface ModelOptions {
   nodeHostname: string;
   sipDestination: SipDestination | undefined;
   emit(node: string, event: SinkEventName, data: Record<string, unknown>): void;
+  /** a participant's media call ended (hung up, or the participant left): its WebRTC peer goes */
+  onMediaEnd?(participant: Participant): void;
 }

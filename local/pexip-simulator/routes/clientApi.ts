@@ -1,22 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJson, str, type RouteResult } from '../http';
 import type { PexipModel } from '../model';
-import { clientParticipant, serviceTypeOf } from '../model/views';
+import type { MediaPeers } from '../media/types';
+import { clientParticipant, hostPresent, serviceTypeOf } from '../model/views';
 import { openEventStream } from './events';
+import { participantRoute } from './participantApi';
 
 const VERSION = { version_id: '35', pseudo_version: '77683.0.0' };
-
-function answerSdp(offer: string): string {
-  // a syntactically plausible answer built from the offer: same media sections, passive DTLS role
-  const lines = offer.split(/\r?\n/).filter(Boolean);
-  const out = lines.map((l) => (l.startsWith('a=setup:') ? 'a=setup:passive' : l.startsWith('o=') ? `o=- ${Date.now()} 1 IN IP4 127.0.0.1` : l));
-  return `${out.join('\r\n')}\r\n`;
-}
 
 export interface ClientApiContext {
   model: PexipModel;
   /** open event streams, ended when the simulator stops */
   streams: Set<ServerResponse>;
+  /** the WebRTC side; without it every call gets a plausible (media-less) answer */
+  media: MediaPeers | undefined;
 }
 
 function requestToken(ctx: ClientApiContext, req: IncomingMessage, alias: string, body: string): RouteResult {
@@ -56,13 +53,14 @@ function requestToken(ctx: ClientApiContext, req: IncomingMessage, alias: string
   }];
 }
 
-/** The conferencing node's client REST API (`/api/client/v2/conferences/{alias}/…`). */
-export function clientApiRoute(ctx: ClientApiContext, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams, body: string): RouteResult {
+/** The conferencing node's client REST API (`/api/client/v2/conferences/{alias}/…`), as @pexip/infinity calls it. */
+export async function clientApiRoute(ctx: ClientApiContext, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams, body: string): Promise<RouteResult> {
   const { model } = ctx;
-  const m = /^\/api\/client\/v2\/conferences\/([^/]+)\/(.+)$/.exec(path);
+  const m = /^\/api\/client\/v2\/conferences\/([^/]+)\/(.+?)\/?$/.exec(path);
   if (!m) return [404, { status: 'failed', result: 'Not found' }];
   const alias = decodeURIComponent(m[1]!);
   const rest = m[2]!;
+  // the token travels in a `token` header, or as `?token=` (EventSource, sendBeacon)
   const tokenHeader = req.headers.token;
   const token = typeof tokenHeader === 'string' ? tokenHeader : query.get('token') ?? undefined;
 
@@ -72,43 +70,39 @@ export function clientApiRoute(ctx: ClientApiContext, req: IncomingMessage, res:
   if (!who) return [403, { status: 'failed', result: 'Invalid token' }];
   const { conf, participant } = who;
 
-  if (rest === 'refresh_token' && method === 'POST') {
-    const fresh = model.refreshToken(conf, participant);
-    return [200, { status: 'success', result: { token: fresh, expires: String(model.options.tokenExpiresSeconds) } }];
-  }
-  if (rest === 'release_token' && method === 'POST') {
-    model.leave(conf, participant, 'Participant released token');
-    return [200, { status: 'success', result: true }];
-  }
-  if (rest === 'participants' && method === 'GET') {
-    const now = model.options.clock.now();
-    return [200, { status: 'success', result: [...conf.participants.values()].filter((p) => p.state === 'connected').map((p) => clientParticipant(conf, p, now)) }];
-  }
-  if (rest === 'events' && method === 'GET') {
-    openEventStream(model, req, res, conf, participant, ctx.streams, {});
-    return 'stream';
-  }
-  const call = /^participants\/([^/]+)\/(calls|disconnect)(?:\/([^/]+)\/(new_candidate|ack|disconnect))?$/.exec(rest);
-  if (call && method === 'POST') {
-    const target = conf.participants.get(decodeURIComponent(call[1]!));
-    if (!target) return [403, { status: 'failed', result: 'Participant not found' }];
-    if (call[2] === 'disconnect') {
-      if (participant.role !== 'chair' && target !== participant) return [403, { status: 'failed', result: 'Invalid role' }];
-      model.leave(conf, target, 'Disconnected by another participant');
-      return [200, { status: 'success', result: null }];
+  if (method === 'GET') {
+    switch (rest) {
+      case 'participants': {
+        const now = model.options.clock.now();
+        return [200, { status: 'success', result: [...conf.participants.values()].filter((p) => p.state === 'connected').map((p) => clientParticipant(conf, p, now)) }];
+      }
+      case 'events':
+        openEventStream(model, req, res, conf, participant, ctx.streams, {});
+        return 'stream';
+      case 'conference_status':
+        return [200, { status: 'success', result: { locked: false, guests_muted: false, started: hostPresent(conf), guests_can_unmute: true, direct_media: false, live_captions_available: false, presentation_allowed: true } }];
+      case 'theme':
+        // no theme: @pexip/infinity accepts 204 and uses its defaults
+        return [204, ''];
+      default:
+        return [404, { status: 'failed', result: 'Not found' }];
     }
-    if (target !== participant) return [403, { status: 'failed', result: 'Invalid token' }];
-    if (!call[3]) {
-      const input = parseJson(body);
-      if (str(input.call_type) !== 'WEBRTC' || !str(input.sdp)) return [400, 'call_type WEBRTC and an sdp offer are required'];
-      const callUuid = model.startWebrtcCall(conf, participant);
-      return [200, { status: 'success', result: { call_uuid: callUuid, sdp: answerSdp(str(input.sdp)) } }];
-    }
-    if (participant.callUuid !== decodeURIComponent(call[3])) return [403, { status: 'failed', result: 'Invalid call' }];
-    if (call[4] === 'new_candidate') return [200, { status: 'success', result: null }];
-    if (call[4] === 'ack') return [200, { status: 'success', result: true }];
-    model.leave(conf, participant, 'Call disconnected');
-    return [200, { status: 'success', result: null }];
   }
-  return [404, { status: 'failed', result: 'Not found' }];
+  if (method !== 'POST') return [405, { status: 'failed', result: 'Method not allowed' }];
+  switch (rest) {
+    case 'refresh_token': {
+      const fresh = model.refreshToken(conf, participant);
+      return [200, { status: 'success', result: { token: fresh, expires: String(model.options.tokenExpiresSeconds) } }];
+    }
+    case 'release_token':
+      // the body ({reason?}) is ignored: a sendBeacon release sends it as a Blob of any type
+      model.leave(conf, participant, 'Participant released token');
+      return [200, { status: 'success', result: true }];
+    case 'disconnect':
+      if (participant.role !== 'chair') return [403, { status: 'failed', result: 'Invalid role' }];
+      model.endConference(conf, 'Conference disconnected by a host');
+      return [200, { status: 'success', result: true }];
+    default:
+      return participantRoute(ctx, conf, participant, rest, body);
+  }
 }

@@ -35,7 +35,7 @@ export function statusRoute(model: PexipModel, path: string, query: URLSearchPar
         system_location: p.systemLocation,
         media_node: p.node,
         has_media: p.hasMedia,
-        is_muted: false,
+        is_muted: p.isMuted,
         is_on_hold: false,
         is_presenting: false,
         remote_address: '198.51.100.20',
