@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { startPexipSimulator, type PexipSimulator, type RoomInspection } from '../../local/pexip-simulator';
 import { createPexipClient } from '../../src/adapters/pexip';
 import { silentLogger, testConfig } from '../pexip/helpers';
+import { closeLeakedUdpSockets } from '../pexip/werift';
 import { launchChromium } from './chromium';
 
 /**
@@ -54,6 +55,7 @@ describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', (
     await browser?.close();
     await new Promise((r) => page?.close(r));
     await sim?.stop();
+    closeLeakedUdpSockets();
   });
 
   it('ICE connects, the browser decodes frames from the room, and the room saw video and no audio from the leg', async () => {

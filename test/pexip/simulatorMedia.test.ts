@@ -3,6 +3,7 @@ import { MediaStreamTrack, RTCPeerConnection, RtcpPayloadSpecificFeedback, RtpHe
 import { startPexipSimulator, type PexipSimulator, type RoomInspection } from '../../local/pexip-simulator';
 import { createPexipClient } from '../../src/adapters/pexip';
 import { silentLogger, testConfig } from './helpers';
+import { closeLeakedUdpSockets } from './werift';
 
 const AUTH = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
 
@@ -20,7 +21,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
  * encode, so the payload is not real VP8; the room forwards payloads unchanged.
  */
 async function browser(sim: PexipSimulator, room: string, pin: string, name: string, marker: number, withAudio: boolean) {
-  const pc = new RTCPeerConnection({ iceServers: [], iceUseIpv4: true, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], codecs: { video: [useVP8()], audio: [useOPUS()] } });
+  const pc = new RTCPeerConnection({ iceServers: [], iceUseIpv4: true, iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceUseTcp: false, iceTcpPassive: false, codecs: { video: [useVP8()], audio: [useOPUS()] } });
   const videoTrack = new MediaStreamTrack({ kind: 'video' });
   const video = pc.addTransceiver(videoTrack, { direction: 'sendrecv' });
   const audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -78,6 +79,7 @@ describe('Pexip simulator: a real WebRTC peer (werift on both sides)', () => {
   afterAll(async () => {
     await Promise.all(closers.map((pc) => pc.close()));
     await sim.stop();
+    closeLeakedUdpSockets();
   });
 
   const inspect = async () => {

@@ -20,6 +20,9 @@ function newPeerConnection(): RTCPeerConnection {
     iceUseIpv4: true,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
+    // no passive TCP candidates: browsers reach it over UDP, and werift's close() leaves that listener open
+    iceUseTcp: false,
+    iceTcpPassive: false,
     codecs: { video: [useVP8()], audio: [useOPUS()] },
   });
 }
