@@ -63,7 +63,7 @@ export const REQUIRED_PLATFORM_SETTINGS = [
   'ServiceBusConnection__clientId',
 ];
 
-/** ARCHITECTURE.md's configuration contract, as fixed there (operators and tests rely on these names). */
+/** The configuration contract of docs/architecture.md (operators and tests rely on these names). */
 export const CONFIG_CONTRACT = [
   'MAXCONF_ENV',
   'PORT',
@@ -406,7 +406,7 @@ export function checkAppSettings(root: string, loaded: Loaded): Finding[] {
   const needed = new Set([...CONFIG_CONTRACT, ...configVariables(root)]);
   for (const name of needed) {
     if (name in NOT_SET_ON_AZURE) continue;
-    if (!all.has(name)) f(`config variable ${name} (src/config / ARCHITECTURE.md) is not set for every slot`);
+    if (!all.has(name)) f(`config variable ${name} (src/config / docs/architecture.md) is not set for every slot`);
   }
   for (const name of Object.keys(NOT_SET_ON_AZURE)) if (all.has(name)) f(`${name} is set on Azure although it is listed as not set there: ${NOT_SET_ON_AZURE[name]}`);
 

@@ -1,5 +1,5 @@
 // Elastic Premium (EP1) Linux plan, the Function App on Node 22 and its deployment slots, with
-// every setting of the configuration contract (ARCHITECTURE.md) set per slot. Secrets are Key
+// every setting of the configuration contract (docs/architecture.md) set per slot. Secrets are Key
 // Vault references only. `appsettings` replaces the whole set on each deployment, so what is
 // here is exactly what runs.
 param location string

@@ -13,7 +13,7 @@ import { problem, type ApiHandler, type ApiRequest, type ApiResponse, type Durab
 
 /**
  * Today's MaxConf contract, unchanged for IDIM: the paths, JSON shapes and status codes of
- * maxconf-v1.md §3–4. Behind it, create starts a call session and delete ends it.
+ * the v1 API (docs/session.md). Behind it, create starts a call session and delete ends it.
  */
 
 export type ClaimResult =

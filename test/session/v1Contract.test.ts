@@ -2,7 +2,7 @@ import { Alias, ConstrainedConference } from '../../src/contracts/api';
 import { startStack, type Stack } from './stack';
 
 /**
- * Today's MaxConf, replayed: the documented requests of maxconf-v1.md §3–4 against the new API,
+ * Today's MaxConf, replayed: the documented requests of the v1 API (docs/session.md) against the new API,
  * checking paths, status codes and JSON shapes the callers rely on.
  */
 const V1_UUI = '6964264d54497a4e4455324c4463324e54517a4d67;encoding=hex';

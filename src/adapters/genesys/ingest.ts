@@ -64,7 +64,7 @@ export function dedupeKey(parsed: ParsedEnvelope): string {
 const lower = (v: string | undefined) => (v ? v.toLowerCase() : undefined);
 
 /**
- * The session event a detail event means, if any (ARCHITECTURE.md mapping: queued = acd.start;
+ * The session event a detail event means, if any (the mapping of docs/genesys.md: queued = acd.start;
  * answered = acd.end ANSWERED or user.start; abandon = acd.end ABANDON; agent left = user.end;
  * caller gone = customer.end; released before the queue = flow.end without a transfer).
  * Enums arrive UPPERCASE from EventBridge and are handed on lower-case, as REST reports them.
