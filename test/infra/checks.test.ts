@@ -80,7 +80,7 @@ describe('the infrastructure as committed', () => {
     }
   });
 
-  it('reads the config variables from src/config and covers the ARCHITECTURE contract', () => {
+  it('reads the config variables from src/config and covers the configuration contract', () => {
     const vars = configVariables(ROOT);
     expect(vars).toEqual(expect.arrayContaining(['MAXCONF_ENV', 'TaskHubName', 'MAXCONF_ROOM_PREFIX', 'GENESYS_EVENTS_QUEUE', 'AUTH_AUDIENCE']));
     // the only contract names left unset on Azure are local-only or alternatives, each with a reason
