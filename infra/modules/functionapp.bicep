@@ -68,6 +68,9 @@ var commonSettings = {
   AUTH_AUDIENCE: shared.authAudience
   LOG_LEVEL: shared.logLevel
   REAPER_SCHEDULE: shared.reaperSchedule
+  // daily: a session's instances, entities and index rows are deleted this many days after it ends
+  RETENTION_SCHEDULE: '0 30 3 * * *'
+  SESSION_RETENTION_DAYS: '30'
   CITIZEN_JOIN_TIMEOUT_SECONDS: string(shared.citizenJoinTimeoutSeconds)
   DIAL_MAX_ATTEMPTS: string(shared.dialMaxAttempts)
   DIAL_WINDOW_SECONDS: string(shared.dialWindowSeconds)

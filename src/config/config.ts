@@ -14,6 +14,12 @@ export interface MaxConfConfig {
   deadlines: Deadlines;
   roomPoolSize: number;
   reaperSchedule: string;
+  retention: {
+    /** NCRONTAB (six fields) of the retention run */
+    schedule: string;
+    /** how long after its end a session's instances, entities and index rows are kept */
+    sessionDays: number;
+  };
   serviceHours: { timeZone: string; regular: ServicePeriod[] };
   pexip: {
     /** undefined: no management node configured, the local host starts the simulator */
@@ -128,6 +134,11 @@ const envSchema = z.object({
   RECONNECT_GRACE_SECONDS: nonNegativeInt,
   MAX_CALL_SECONDS: positiveInt,
   SESSION_LIFETIME_SECONDS: positiveInt,
+  RETENTION_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  SESSION_RETENTION_DAYS: nonNegativeInt,
   AzureWebJobsStorage: text,
   AzureWebJobsStorage__accountName: z.preprocess(
     blankIsUnset,
@@ -262,6 +273,8 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     deadlines,
     roomPoolSize: e.ROOM_POOL_SIZE ?? profile.roomPoolSize,
     reaperSchedule: e.REAPER_SCHEDULE ?? profile.reaperSchedule,
+    // daily at 03:30 UTC (19:30/20:30 in Vancouver, after the service's hours)
+    retention: { schedule: e.RETENTION_SCHEDULE ?? '0 30 3 * * *', sessionDays: e.SESSION_RETENTION_DAYS ?? 30 },
     serviceHours: profile.serviceHours,
     pexip: {
       managementUrl: e.PEXIP_MANAGEMENT_URL?.replace(/\/+$/, ''),
