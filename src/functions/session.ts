@@ -146,9 +146,11 @@ export function sessionRegistrations(services: AppServices): Registration[] {
       name: 'retention',
       schedule: config.retention.schedule,
       durableClient: true,
-      async handler(context) {
+      async handler(context, firedAt) {
         if (!context.durable) return;
-        await purgeExpired({ index: services.sessionIndex, retentionMs: config.retention.sessionDays * 24 * 3600_000, logger, now }, context.durable);
+        // the later of the app's clock and the runtime's: the local host's clock is virtual in tests
+        const at = () => new Date(Math.max(now().getTime(), firedAt?.getTime() ?? 0));
+        await purgeExpired({ index: services.sessionIndex, retentionMs: config.retention.sessionDays * 24 * 3600_000, logger, now: at }, context.durable);
       },
     },
   ];
