@@ -13,6 +13,8 @@
  */
 import { exportHostSettings, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/logger';
+import { join } from 'node:path';
+import { startAzurite } from './azurite';
 import { startLocalHost } from './durable-host';
 import { vendorsFilePath } from './vendorsFile';
 import { attachVendors, spawnVendors } from './vendorsProcess';
@@ -33,8 +35,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { env: config.env } });
   const attachTo = vendorsFileArg(process.argv.slice(2), config.dataDir);
   const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors();
-  // the app reads its configuration when it loads, so the simulators' addresses go in first
-  exportHostSettings(vendors.env);
+  // no storage account configured: Azurite in the data directory stands in for the app's own
+  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
+  // the app reads its configuration when it loads, so the simulators' and Azurite's addresses go in first
+  exportHostSettings({ ...vendors.env, ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}) });
   const host = await startLocalHost({
     dataDir: config.dataDir,
     port: config.port,
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     taskHubName: config.taskHubName,
   }).catch(async (error: unknown) => {
     await vendors.stop();
+    await azurite?.stop();
     throw error;
   });
   process.stdout.write(`MaxConf is running at ${host.url} (data in ${config.dataDir}${attachTo ? `; vendors from ${attachTo}` : ''})\n`);
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     host
       .stop()
       .then(() => vendors.stop())
+      .then(() => azurite?.stop())
       .then(
         () => process.exit(code),
         (error: unknown) => {

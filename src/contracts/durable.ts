@@ -5,6 +5,7 @@ import type { CallTruth, SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { activity, entity, orchestration, type EntityOperation } from './durableSpec';
 import type { RoomActivityResult, RoomPoolOperations, RoomPoolState } from './roomPool';
+import { RecordSessionInput, type RecordSessionResult } from './sessionRecord';
 
 /**
  * THE table of MaxConf's durable functions: every orchestration, activity and entity, its name
@@ -178,6 +179,8 @@ export const ACTIVITIES = {
   dialQueue: activity<DialQueueInput, DialQueueResult>('dialQueue', DialQueueInput),
   teardownSession: activity<TeardownInput, TeardownResult>('teardownSession', TeardownInput),
   checkCallTruth: activity<CheckCallTruthInput, CallTruth>('checkCallTruth', CheckCallTruthInput),
+  /** writes the session's support record and its new timeline lines to the session index */
+  recordSession: activity<RecordSessionInput, RecordSessionResult>('recordSession', RecordSessionInput),
   genesysQueueStatus: activity<GenesysQueueStatusInput, GenesysQueueStatusResult>('genesysQueueStatus', GenesysQueueStatusInput),
   genesysDisconnect: activity<GenesysDisconnectInput, GenesysDisconnectResult>('genesysDisconnect', GenesysDisconnectInput),
   genesysFindConversation: activity<GenesysFindConversationInput, GenesysFindConversationResult>('genesysFindConversation', GenesysFindConversationInput),

@@ -15,6 +15,10 @@ export interface DurableControl {
   /** instances created in the span (all pages), optionally only those in the given runtime states */
   listInstances(filter: { createdFrom?: Date; createdTo?: Date; runtimeStatus?: string[] }): Promise<InstanceStatus[]>;
   terminate(instanceId: string, reason: string): Promise<void>;
+  /** deletes a finished instance and its history: the count deleted (0: none such); a running one is refused (the extension's 412) */
+  purge(instanceId: string): Promise<number>;
+  /** deletes the finished (Completed, Failed, Terminated) orchestrations created in the span: the count deleted */
+  purgeFinished(filter: { createdFrom: Date; createdTo: Date }): Promise<number>;
   signalEntity<S, Ops extends Record<string, EntityOperation>, K extends keyof Ops & string>(
     entity: EntitySpec<S, Ops>,
     key: string,

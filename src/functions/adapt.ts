@@ -76,6 +76,13 @@ export function durableControl(client: DurableClient): DurableControl {
       return found.map(toInstanceStatus);
     },
     terminate: (instanceId, reason) => client.terminate(instanceId, reason),
+    async purge(instanceId) {
+      return (await client.purgeInstanceHistory(instanceId)).instancesDeleted;
+    },
+    async purgeFinished(filter) {
+      const finished = runtimeStatuses(['Completed', 'Failed', 'Terminated']);
+      return (await client.purgeInstanceHistoryBy({ createdTimeFrom: filter.createdFrom, createdTimeTo: filter.createdTo, runtimeStatus: finished })).instancesDeleted;
+    },
     signalEntity: (entity, key, operation, ...input) => client.signalEntity(new EntityId(entity.name, key), operation, input[0]),
     async readEntityState<S>(entity: { name: string }, key: string) {
       const response = await client.readEntityState<S>(new EntityId(entity.name, key));

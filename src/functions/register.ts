@@ -24,10 +24,10 @@ export function register(registrations: Registration[]): void {
         if (r.durableClient) {
           df.app.client.timer(r.name, {
             schedule: r.schedule,
-            handler: (_timer, client, context) => r.handler(requestContext(context, durableControl(client))),
+            handler: (timer, client, context) => r.handler(requestContext(context, durableControl(client)), firedAt(timer)),
           });
         } else {
-          app.timer(r.name, { schedule: r.schedule, handler: (_timer, context) => r.handler(requestContext(context, undefined)) });
+          app.timer(r.name, { schedule: r.schedule, handler: (timer, context) => r.handler(requestContext(context, undefined), firedAt(timer)) });
         }
         break;
       case 'serviceBusQueue': {
@@ -56,4 +56,13 @@ export function register(registrations: Registration[]): void {
         break;
     }
   }
+}
+
+/**
+ * When the runtime fired a timer: the schedule status's `lastUpdated`, which the runtime sets as
+ * it fires (the local host from its own clock, virtual in tests). Undefined when absent.
+ */
+function firedAt(timer: { scheduleStatus?: { lastUpdated?: string } } | undefined): Date | undefined {
+  const at = Date.parse(timer?.scheduleStatus?.lastUpdated ?? '');
+  return Number.isNaN(at) ? undefined : new Date(at);
 }

@@ -167,6 +167,22 @@ export class FakeDurable implements DurableControl {
     const s = this.instances.get(instanceId);
     if (s) s.runtimeStatus = 'Terminated';
   }
+  async purge(instanceId: string): Promise<number> {
+    const s = this.instances.get(instanceId);
+    if (!s) return 0;
+    if (!['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) throw new Error(`412: ${instanceId} is ${s.runtimeStatus}`);
+    this.instances.delete(instanceId);
+    return 1;
+  }
+  async purgeFinished(filter: { createdFrom: Date; createdTo: Date }): Promise<number> {
+    let deleted = 0;
+    for (const [id, s] of this.instances) {
+      const created = Date.parse(s.createdTime);
+      if (created < filter.createdFrom.getTime() || created > filter.createdTo.getTime()) continue;
+      if (['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) deleted += await this.purge(id);
+    }
+    return deleted;
+  }
   signals: { entityName: string; key: string; operation: string; input: unknown }[] = [];
   async signalEntity(entity: { name: string }, key: string, operation: string, ...input: unknown[]): Promise<void> {
     this.signals.push({ entityName: entity.name, key, operation, input: input[0] });
