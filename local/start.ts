@@ -4,15 +4,19 @@
  */
 import { exportHostSettings, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/logger';
+import { join } from 'node:path';
+import { startAzurite } from './azurite';
 import { startLocalHost } from './durable-host';
 import { startSimulators } from './simulators';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { env: config.env } });
+  // no storage account configured: Azurite in the data directory stands in for the app's own
+  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
   const simulators = await startSimulators(config, logger);
-  // the app reads its configuration when it loads, so the simulators' addresses go in first
-  exportHostSettings(simulators.env);
+  // the app reads its configuration when it loads, so the simulators' and Azurite's addresses go in first
+  exportHostSettings({ ...simulators.env, ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}) });
   const host = await startLocalHost({
     dataDir: config.dataDir,
     port: config.port,
@@ -21,6 +25,7 @@ async function main(): Promise<void> {
     taskHubName: config.taskHubName,
   }).catch(async (error: unknown) => {
     await simulators.stop();
+    await azurite?.stop();
     throw error;
   });
   process.stdout.write(`MaxConf is running at ${host.url} (data in ${config.dataDir})\n`);
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
     host
       .stop()
       .then(() => simulators.stop())
+      .then(() => azurite?.stop())
       .then(
         () => process.exit(0),
         (error: unknown) => {

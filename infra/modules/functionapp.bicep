@@ -88,6 +88,8 @@ var slotSettings = [
     ROOM_POOL_SIZE: string(slot.roomPoolSize)
     GENESYS_EVENTS_QUEUE: slot.eventsQueue
     WEBSITE_CONTENTSHARE: toLower('${functionAppName}-${slot.name}')
+    // the slots share the storage account: each slot's session index and warm-room queue under its own names
+    MAXCONF_STORAGE_PREFIX: toLower(slot.taskHubName)
     'AzureWebJobs.reaper.Disabled': slot.reaperEnabled ? 'false' : 'true'
     'AzureWebJobs.genesysEventsQueue.Disabled': slot.genesysEventsTriggerEnabled ? 'false' : 'true'
   }
@@ -100,6 +102,7 @@ var stickySettingNames = [
   'ROOM_POOL_SIZE'
   'GENESYS_EVENTS_QUEUE'
   'WEBSITE_CONTENTSHARE'
+  'MAXCONF_STORAGE_PREFIX'
   'AzureWebJobs.reaper.Disabled'
   'AzureWebJobs.genesysEventsQueue.Disabled'
 ]

@@ -1,4 +1,9 @@
+import { ManagedIdentityCredential } from '@azure/identity';
 import type { MaxConfConfig } from '../config';
+import type { SessionIndex, WarmRoomQueue } from '../contracts/sessionIndex';
+import { createTableSessionIndex } from '../adapters/storage/sessionIndex';
+import type { StorageAccount } from '../adapters/storage/tables';
+import { createWarmRoomQueue } from '../adapters/storage/warmRoomQueue';
 import type { Logger } from '../logging/logger';
 import { createPexipClient, type PexipClient } from '../adapters/pexip';
 import { createServiceClient } from '../adapters/genesys/client';
@@ -18,6 +23,13 @@ export interface AppServices {
   pexip(): PexipClient;
   /** undefined without Genesys credentials */
   genesys(): GenesysConversations | undefined;
+  /**
+   * The support read model (Table Storage in the app's storage account), its tables created on
+   * first use; rejects when no storage account is configured.
+   */
+  sessionIndex(): Promise<SessionIndex>;
+  /** The warm rooms (Queue Storage in the same account), the queue created on first use. */
+  warmRoomQueue(): Promise<WarmRoomQueue>;
 }
 
 /** Builds one thing once, on first use. */
@@ -33,7 +45,30 @@ export function createAppServices(config: MaxConfConfig, logger: Logger, now: ()
     now,
     pexip: once(() => createPexipClient(config, logger)),
     genesys: once(() => createGenesysFromConfig(config, logger, now)),
+    sessionIndex: onceSettled(async () => createTableSessionIndex({ account: storageAccount(config), prefix: config.storage.prefix })),
+    warmRoomQueue: onceSettled(async () => createWarmRoomQueue({ account: storageAccount(config), prefix: config.storage.prefix })),
   };
+}
+
+/** Like `once`, for a promise: a failed start-up (storage unreachable) is retried on the next call rather than kept. */
+export function onceSettled<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
+}
+
+/** The storage account from config: a connection string, or the account name and the app's managed identity. */
+export function storageAccount(config: MaxConfConfig): StorageAccount {
+  const account = config.storage.account;
+  if (!account) throw new Error('no storage account configured: set AzureWebJobsStorage (or AzureWebJobsStorage__accountName)');
+  if ('connectionString' in account) return { connectionString: account.connectionString };
+  const credential = account.clientId ? new ManagedIdentityCredential({ clientId: account.clientId }) : new ManagedIdentityCredential();
+  return { accountName: account.accountName, credential };
 }
 
 /** MaxConf's own Genesys client from config; undefined when no org is configured. */
