@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startAzurite } from '../local/azurite';
 import { startLocalHost, type LocalHost } from '../local/durable-host';
 import { startGenesysSimulator } from '../local/genesys-simulator';
 import { startPexipSimulator } from '../local/pexip-simulator';
@@ -91,10 +92,12 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'maxconf-bench-'));
   const genesys = await startGenesysSimulator({ answerDelayMs: 0, agents: 1, agentsBusy: true });
   const pexip = await startPexipSimulator({ propagationDelayMs: 0, sipDestination: genesys.sipDestination });
+  const azurite = await startAzurite({});
   Object.assign(process.env, {
     MAXCONF_ENV: 'local',
     LOG_LEVEL: 'warn',
     MAXCONF_DATA_DIR: dataDir,
+    AzureWebJobsStorage: azurite.connectionString,
     ...genesys.env(),
     PEXIP_MANAGEMENT_URL: pexip.url,
     PEXIP_USERNAME: pexip.username,
@@ -117,8 +120,8 @@ async function main(): Promise<void> {
     const poolReady = async () => {
       const res = await fetch(`${hostUrl}/runtime/webhooks/durabletask/entities/roomPool/default`);
       if (res.status !== 200) return 0;
-      const state = (await res.json()) as { ready?: unknown[] };
-      return state.ready?.length ?? 0;
+      const state = (await res.json()) as { ready?: unknown[] } | null;
+      return state?.ready?.length ?? 0;
     };
     await until('the warm pool to fill', async () => (await poolReady()) >= CREATES);
 
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
     await host?.stop();
     await pexip.stop();
     await genesys.stop();
+    await azurite.stop();
   }
 }
 

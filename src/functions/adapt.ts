@@ -68,7 +68,13 @@ export function managementHttp(): AxiosInstance {
  */
 async function raiseDirect(http: AxiosInstance, client: DurableClient, instanceId: string, eventName: string, data: unknown): Promise<void> {
   const url = client.createHttpManagementPayload(encodeURIComponent(instanceId)).sendEventPostUri.replace('{eventName}', encodeURIComponent(eventName));
-  const response = await http.post(url, JSON.stringify(data ?? null));
+  const body = JSON.stringify(data ?? null);
+  // a kept-alive socket the host closed as we reused it: the post never arrived, so send it once more
+  // (a repeat that did arrive is harmless: the session drops an event id it has taken)
+  const response = await http.post(url, body).catch((error: unknown) => {
+    if (isStaleSocket(error)) return http.post(url, body);
+    throw error;
+  });
   if (response.status === 202 || response.status === 200) return;
   if (response.status === 404) throw new InstanceNotRunningError(instanceId, 'not_found');
   if (response.status === 410) throw new InstanceNotRunningError(instanceId, 'finished');
@@ -123,6 +129,10 @@ function toInstanceStatus(s: DurableOrchestrationStatus): InstanceStatus {
     createdTime: new Date(s.createdTime).toISOString(),
     lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
   };
+}
+
+function isStaleSocket(error: unknown): boolean {
+  return axios.isAxiosError(error) && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
 }
 
 function isNotFound(error: unknown): boolean {
