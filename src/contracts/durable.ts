@@ -120,6 +120,9 @@ export type CreatePoolRoomInput = z.infer<typeof CreatePoolRoomInput>;
 export const TagRoomInput = z.object({ name: z.string().min(1).max(250), tag: z.string() });
 export type TagRoomInput = z.infer<typeof TagRoomInput>;
 
+export const OfferWarmRoomInput = z.object({ name: z.string().min(1).max(250), id: z.number().int(), createdAt: z.string().max(40) });
+export type OfferWarmRoomInput = z.infer<typeof OfferWarmRoomInput>;
+
 export const DeleteRoomInput = z.object({ name: z.string().min(1).max(250) });
 export type DeleteRoomInput = z.infer<typeof DeleteRoomInput>;
 export interface DeleteRoomResult {
@@ -130,6 +133,11 @@ export interface DeleteRoomResult {
 export interface ClaimRoomInput {
   /** the room's new tag (IDIM's URL, derived from the session's UUI) */
   tag: string;
+  /**
+   * set when the HTTP handler found the warm-room queue empty: the pool's ready rooms are all in
+   * that queue, so the claim goes straight to the on-demand room (no room handed out twice)
+   */
+  onDemandOnly?: boolean;
 }
 export type ClaimRoomOutput =
   | { ok: true; room: PexipConference; source: 'pool' | 'on_demand' }
@@ -187,6 +195,7 @@ export const ACTIVITIES = {
   pexipCreatePoolRoom: activity<CreatePoolRoomInput, RoomActivityResult>('pexipCreatePoolRoom', CreatePoolRoomInput),
   pexipTagRoom: activity<TagRoomInput, RoomActivityResult>('pexipTagRoom', TagRoomInput),
   pexipDeleteRoom: activity<DeleteRoomInput, DeleteRoomResult>('pexipDeleteRoom', DeleteRoomInput),
+  offerWarmRoom: activity<OfferWarmRoomInput, null>('offerWarmRoom', OfferWarmRoomInput),
 } as const;
 
 export const ENTITIES = {

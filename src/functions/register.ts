@@ -1,17 +1,18 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableControl, requestContext, toApiRequest, toHttpResponse } from './adapt';
+import { durableControl, managementHttp, requestContext, toApiRequest, toHttpResponse } from './adapt';
 import type { Registration } from './registration';
 
 /** Hands every entry of the registration list to @azure/functions / durable-functions. The only caller of `app.*`. */
 export function register(registrations: Registration[]): void {
+  const http = managementHttp();
   for (const r of registrations) {
     switch (r.kind) {
       case 'http': {
         const common = { route: r.route, methods: r.methods, authLevel: 'anonymous' as const };
         const serve = async (request: HttpRequest, context: InvocationContext, client?: df.DurableClient) =>
           toHttpResponse(
-            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client))),
+            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client, http))),
           );
         if (r.durableClient) {
           df.app.client.http(r.name, { ...common, handler: (request, client, context) => serve(request, context, client) });
@@ -24,7 +25,7 @@ export function register(registrations: Registration[]): void {
         if (r.durableClient) {
           df.app.client.timer(r.name, {
             schedule: r.schedule,
-            handler: (timer, client, context) => r.handler(requestContext(context, durableControl(client)), firedAt(timer)),
+            handler: (timer, client, context) => r.handler(requestContext(context, durableControl(client, http)), firedAt(timer)),
           });
         } else {
           app.timer(r.name, { schedule: r.schedule, handler: (timer, context) => r.handler(requestContext(context, undefined), firedAt(timer)) });
@@ -35,7 +36,7 @@ export function register(registrations: Registration[]): void {
         if (r.durableClient) {
           df.app.client.serviceBusQueue(r.name, {
             ...common,
-            handler: (message, client, context) => r.handler(message, requestContext(context, durableControl(client))),
+            handler: (message, client, context) => r.handler(message, requestContext(context, durableControl(client, http))),
           });
         } else {
           app.serviceBusQueue(r.name, {

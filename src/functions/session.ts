@@ -24,7 +24,7 @@ import { getSessionHandler, listSessionsHandler, terminateSessionHandler } from 
 import type { ApiHandler } from '../http/types';
 import { reap } from '../maintenance/reaper';
 import { purgeExpired } from '../maintenance/retention';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from '../session/roomPoolClient';
+import { claimWarmRoom, clearRoomPool, growRoomPool, readRoomPool } from '../session/roomPoolClient';
 import { activityRegistration, orchestrationRegistration, type HttpMethod, type Registration } from './registration';
 import type { AppServices } from './services';
 
@@ -68,9 +68,13 @@ export function sessionRegistrations(services: AppServices): Registration[] {
     verifier,
     rooms,
     roomPrefix: config.pexip.roomPrefix,
-    claimRoom: claimRoomFromPool,
+    claimRoom: (durable: DurableControl, tag: string) => claimWarmRoom({ queue: services.warmRoomQueue, rooms, logger, now }, durable, tag),
     growPool: growRoomPool,
-    clearPool: (durable: DurableControl) => clearRoomPool(durable),
+    async clearPool(durable: DurableControl) {
+      // the queue's messages name the rooms the clear deletes: empty it first so no create claims one
+      await (await services.warmRoomQueue()).clear();
+      return clearRoomPool(durable);
+    },
     publisher: durableSessionEventPublisher,
     settings: sessionSettings(config.deadlines),
     logger,

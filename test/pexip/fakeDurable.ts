@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OrchestrationHandler } from 'durable-functions';
-import type { DurableControl, InstanceStatus } from '../../src/contracts/ports';
+import { InstanceNotRunningError, type DurableControl, type InstanceStatus } from '../../src/contracts/ports';
 
 /**
  * A small stand-in for the durable runtime, for the pool's logic before (and besides) the local
@@ -156,7 +156,11 @@ export class FakeDurable implements DurableControl {
     );
   }
   raised: { instanceId: string; eventName: string; data: unknown }[] = [];
+  /** as the runtime answers: 404 for no such instance, 410 for one that has finished */
   async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {
+    const status = this.instances.get(instanceId);
+    if (!status) throw new InstanceNotRunningError(instanceId, 'not_found');
+    if (['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus)) throw new InstanceNotRunningError(instanceId, 'finished');
     this.raised.push({ instanceId, eventName, data });
   }
   async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
