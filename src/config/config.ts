@@ -14,6 +14,9 @@ export interface MaxConfConfig {
   deadlines: Deadlines;
   roomPoolSize: number;
   reaperSchedule: string;
+  /** NCRONTAB schedules of the queue observer and the reconciler (docs/reconciler.md) */
+  queueObserverSchedule: string;
+  reconcilerSchedule: string;
   serviceHours: { timeZone: string; regular: ServicePeriod[] };
   pexip: {
     /** undefined: no management node configured, the local host starts the simulator */
@@ -52,6 +55,10 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The observers' defaults: a queued caller's position is at most this old; a lost sink event costs this long. */
+const EVERY_TEN_SECONDS = '*/10 * * * * *';
+const EVERY_FIFTEEN_SECONDS = '*/15 * * * * *';
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const text = z.preprocess(blankIsUnset, z.string().trim().min(1).optional());
@@ -115,6 +122,14 @@ const envSchema = z.object({
   MAX_CALL_SECONDS: positiveInt,
   SESSION_LIFETIME_SECONDS: positiveInt,
   REAPER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  QUEUE_OBSERVER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  RECONCILER_SCHEDULE: z.preprocess(
     blankIsUnset,
     z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
   ),
@@ -231,6 +246,8 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     deadlines,
     roomPoolSize: e.ROOM_POOL_SIZE ?? profile.roomPoolSize,
     reaperSchedule: e.REAPER_SCHEDULE ?? profile.reaperSchedule,
+    queueObserverSchedule: e.QUEUE_OBSERVER_SCHEDULE ?? EVERY_TEN_SECONDS,
+    reconcilerSchedule: e.RECONCILER_SCHEDULE ?? EVERY_FIFTEEN_SECONDS,
     serviceHours: profile.serviceHours,
     pexip: {
       managementUrl: e.PEXIP_MANAGEMENT_URL?.replace(/\/+$/, ''),

@@ -1,7 +1,7 @@
 import type { MaxConfConfig } from '../config';
 import type { Logger } from '../logging/logger';
 import { createPexipClient, type PexipClient } from '../adapters/pexip';
-import { createServiceClient } from '../adapters/genesys/client';
+import { createServiceClient, type GenesysServiceClient } from '../adapters/genesys/client';
 import { createGenesysConversations, type GenesysConversations } from '../adapters/genesys/conversations';
 
 /**
@@ -18,6 +18,8 @@ export interface AppServices {
   pexip(): PexipClient;
   /** undefined without Genesys credentials */
   genesys(): GenesysConversations | undefined;
+  /** the one Genesys client (one token) under `genesys()`, for other Genesys adapters; undefined without credentials */
+  genesysClient(): GenesysServiceClient | undefined;
 }
 
 /** Builds one thing once, on first use. */
@@ -27,20 +29,30 @@ export function once<T>(make: () => T): () => T {
 }
 
 export function createAppServices(config: MaxConfConfig, logger: Logger, now: () => Date = () => new Date()): AppServices {
+  const genesysClient = once(() => genesysClientFromConfig(config, logger));
   return {
     config,
     logger,
     now,
     pexip: once(() => createPexipClient(config, logger)),
-    genesys: once(() => createGenesysFromConfig(config, logger, now)),
+    genesys: once(() => createGenesysFromConfig(config, logger, now, genesysClient())),
+    genesysClient,
   };
 }
 
-/** MaxConf's own Genesys client from config; undefined when no org is configured. */
-export function createGenesysFromConfig(config: MaxConfConfig, logger: Logger, now: () => Date): GenesysConversations | undefined {
+function genesysClientFromConfig(config: MaxConfConfig, logger: Logger): GenesysServiceClient | undefined {
   const g = config.genesys;
   if (!g.credentials) return undefined;
-  const log = logger.child({ component: 'genesys' });
-  const client = createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: log });
-  return createGenesysConversations({ client, logger: log, now, queueName: g.queueName });
+  return createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: logger.child({ component: 'genesys' }) });
+}
+
+/** MaxConf's own Genesys client from config; undefined when no org is configured. */
+export function createGenesysFromConfig(
+  config: MaxConfConfig,
+  logger: Logger,
+  now: () => Date,
+  client: GenesysServiceClient | undefined = genesysClientFromConfig(config, logger),
+): GenesysConversations | undefined {
+  if (!client) return undefined;
+  return createGenesysConversations({ client, logger: logger.child({ component: 'genesys' }), now, queueName: config.genesys.queueName });
 }
