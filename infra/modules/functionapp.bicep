@@ -68,6 +68,9 @@ var commonSettings = {
   AUTH_AUDIENCE: shared.authAudience
   LOG_LEVEL: shared.logLevel
   REAPER_SCHEDULE: shared.reaperSchedule
+  // docs/reconciler.md: the queue observer and the reconciler, one each per slot (each reads only its own task hub's sessions)
+  QUEUE_OBSERVER_SCHEDULE: '*/10 * * * * *'
+  RECONCILER_SCHEDULE: '*/15 * * * * *'
   CITIZEN_JOIN_TIMEOUT_SECONDS: string(shared.citizenJoinTimeoutSeconds)
   DIAL_MAX_ATTEMPTS: string(shared.dialMaxAttempts)
   DIAL_WINDOW_SECONDS: string(shared.dialWindowSeconds)
