@@ -71,6 +71,9 @@ var commonSettings = {
   // daily: a session's instances, entities and index rows are deleted this many days after it ends
   RETENTION_SCHEDULE: '0 30 3 * * *'
   SESSION_RETENTION_DAYS: '30'
+  // docs/reconciler.md: the queue observer and the reconciler, one each per slot (each reads only its own task hub's sessions)
+  QUEUE_OBSERVER_SCHEDULE: '*/10 * * * * *'
+  RECONCILER_SCHEDULE: '*/15 * * * * *'
   CITIZEN_JOIN_TIMEOUT_SECONDS: string(shared.citizenJoinTimeoutSeconds)
   DIAL_MAX_ATTEMPTS: string(shared.dialMaxAttempts)
   DIAL_WINDOW_SECONDS: string(shared.dialWindowSeconds)

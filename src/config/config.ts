@@ -20,6 +20,9 @@ export interface MaxConfConfig {
     /** how long after its end a session's instances, entities and index rows are kept */
     sessionDays: number;
   };
+  /** NCRONTAB schedules of the queue observer and the reconciler (docs/reconciler.md) */
+  queueObserverSchedule: string;
+  reconcilerSchedule: string;
   serviceHours: { timeZone: string; regular: ServicePeriod[] };
   pexip: {
     /** undefined: no management node configured, the local host starts the simulator */
@@ -72,6 +75,10 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The observers' defaults: a queued caller's position is at most this old; a lost sink event costs this long. */
+const EVERY_TEN_SECONDS = '*/10 * * * * *';
+const EVERY_FIFTEEN_SECONDS = '*/15 * * * * *';
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const text = z.preprocess(blankIsUnset, z.string().trim().min(1).optional());
@@ -150,6 +157,14 @@ const envSchema = z.object({
     z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,40}$/, '3 to 41 letters and digits, starting with a letter').optional(),
   ),
   REAPER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  QUEUE_OBSERVER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  RECONCILER_SCHEDULE: z.preprocess(
     blankIsUnset,
     z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
   ),
@@ -275,6 +290,8 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     reaperSchedule: e.REAPER_SCHEDULE ?? profile.reaperSchedule,
     // daily at 03:30 UTC (19:30/20:30 in Vancouver, after the service's hours)
     retention: { schedule: e.RETENTION_SCHEDULE ?? '0 30 3 * * *', sessionDays: e.SESSION_RETENTION_DAYS ?? 30 },
+    queueObserverSchedule: e.QUEUE_OBSERVER_SCHEDULE ?? EVERY_TEN_SECONDS,
+    reconcilerSchedule: e.RECONCILER_SCHEDULE ?? EVERY_FIFTEEN_SECONDS,
     serviceHours: profile.serviceHours,
     pexip: {
       managementUrl: e.PEXIP_MANAGEMENT_URL?.replace(/\/+$/, ''),

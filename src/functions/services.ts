@@ -6,7 +6,7 @@ import type { StorageAccount } from '../adapters/storage/tables';
 import { createWarmRoomQueue } from '../adapters/storage/warmRoomQueue';
 import type { Logger } from '../logging/logger';
 import { createPexipClient, type PexipClient } from '../adapters/pexip';
-import { createServiceClient } from '../adapters/genesys/client';
+import { createServiceClient, type GenesysServiceClient } from '../adapters/genesys/client';
 import { createGenesysConversations, type GenesysConversations } from '../adapters/genesys/conversations';
 
 /**
@@ -30,6 +30,8 @@ export interface AppServices {
   sessionIndex(): Promise<SessionIndex>;
   /** The warm rooms (Queue Storage in the same account), the queue created on first use. */
   warmRoomQueue(): Promise<WarmRoomQueue>;
+  /** the one Genesys client (one token) under `genesys()`, for other Genesys adapters; undefined without credentials */
+  genesysClient(): GenesysServiceClient | undefined;
 }
 
 /** Builds one thing once, on first use. */
@@ -39,12 +41,14 @@ export function once<T>(make: () => T): () => T {
 }
 
 export function createAppServices(config: MaxConfConfig, logger: Logger, now: () => Date = () => new Date()): AppServices {
+  const genesysClient = once(() => genesysClientFromConfig(config, logger));
   return {
     config,
     logger,
     now,
     pexip: once(() => createPexipClient(config, logger)),
-    genesys: once(() => createGenesysFromConfig(config, logger, now)),
+    genesys: once(() => createGenesysFromConfig(config, logger, now, genesysClient())),
+    genesysClient,
     sessionIndex: onceSettled(async () => createTableSessionIndex({ account: storageAccount(config), prefix: config.storage.prefix })),
     warmRoomQueue: onceSettled(async () => createWarmRoomQueue({ account: storageAccount(config), prefix: config.storage.prefix })),
   };
@@ -71,11 +75,19 @@ export function storageAccount(config: MaxConfConfig): StorageAccount {
   return { accountName: account.accountName, credential };
 }
 
-/** MaxConf's own Genesys client from config; undefined when no org is configured. */
-export function createGenesysFromConfig(config: MaxConfConfig, logger: Logger, now: () => Date): GenesysConversations | undefined {
+function genesysClientFromConfig(config: MaxConfConfig, logger: Logger): GenesysServiceClient | undefined {
   const g = config.genesys;
   if (!g.credentials) return undefined;
-  const log = logger.child({ component: 'genesys' });
-  const client = createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: log });
-  return createGenesysConversations({ client, logger: log, now, queueName: g.queueName });
+  return createServiceClient({ region: g.region, apiBaseUrl: g.apiBaseUrl, credentials: g.credentials, logger: logger.child({ component: 'genesys' }) });
+}
+
+/** MaxConf's own Genesys client from config; undefined when no org is configured. */
+export function createGenesysFromConfig(
+  config: MaxConfConfig,
+  logger: Logger,
+  now: () => Date,
+  client: GenesysServiceClient | undefined = genesysClientFromConfig(config, logger),
+): GenesysConversations | undefined {
+  if (!client) return undefined;
+  return createGenesysConversations({ client, logger: logger.child({ component: 'genesys' }), now, queueName: config.genesys.queueName });
 }

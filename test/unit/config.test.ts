@@ -106,6 +106,8 @@ describe('configuration', () => {
     ['MAXCONF_ROOM_PREFIX', 'test_', 'MAXCONF_ROOM_PREFIX'],
     ['GENESYS_SIP_URI', 'queue@host', 'GENESYS_SIP_URI'],
     ['REAPER_SCHEDULE', '*/5 * * * *', 'REAPER_SCHEDULE'],
+    ['QUEUE_OBSERVER_SCHEDULE', 'every 10 s', 'QUEUE_OBSERVER_SCHEDULE'],
+    ['RECONCILER_SCHEDULE', '*/15 * * * *', 'RECONCILER_SCHEDULE'],
     ['PEXIP_DIAL_UUI_HEADER', 'yes', 'PEXIP_DIAL_UUI_HEADER'],
   ])('rejects a bad %s', (name, value, named) => {
     expect(errorOf(() => parseConfig({ [name]: value }, devSecrets))).toContain(named);
