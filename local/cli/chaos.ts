@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --seed S [--sessions 150] [--kills 3]`: the load run under the simulators'
+ * `npm run chaos -- --seed S [--sessions 150] [--kills 3] [--sink-drop 0.1]`: the load run under the simulators'
  * fault knobs (10 % of sink events dropped, 10 % duplicated, 10 % reordered, 5 % of Pexip
  * management requests answered 503) and `--kills` SIGKILLs of the host, each restarted attached
  * to the same vendors process. The seed fixes the simulator's fault draws and when the kills
@@ -12,7 +12,10 @@ import { execute, parseOptions, runMain } from './loadRunCli';
 import type { LoadStack } from './loadRunStack';
 import type { StageCounts } from './loadRun';
 
-export const CHAOS_FAULTS = { errorRate: { configuration: 0.05, command: 0.05, status: 0.05 }, sink: { drop: 0.1, duplicate: 0.1, reorder: 0.1 } };
+/** The fault knobs; `--sink-drop` overrides the drop rate (0 leaves the lost-event path out). */
+export function chaosFaults(sinkDrop: number) {
+  return { errorRate: { configuration: 0.05, command: 0.05, status: 0.05 }, sink: { drop: sinkDrop, duplicate: 0.1, reorder: 0.1 } };
+}
 
 /** After how many joined sessions each kill comes: distinct, spread over the middle of the run, from the seed. */
 export function killPoints(seed: number, sessions: number, kills: number): number[] {
@@ -23,14 +26,14 @@ export function killPoints(seed: number, sessions: number, kills: number): numbe
   return [...points].sort((a, b) => a - b);
 }
 
-function chaosHooks(stack: LoadStack, points: number[], write: (line: string) => void) {
+function chaosHooks(stack: LoadStack, points: number[], faults: ReturnType<typeof chaosFaults>, write: (line: string) => void) {
   let pending = [...points];
   let killing: Promise<void> | undefined;
   return {
     async beforeLoad() {
-      const res = await fetch(`${stack.pexipUrl}/_sim/faults`, { method: 'PUT', headers: { authorization: stack.pexipAuth, 'content-type': 'application/json' }, body: JSON.stringify(CHAOS_FAULTS) });
+      const res = await fetch(`${stack.pexipUrl}/_sim/faults`, { method: 'PUT', headers: { authorization: stack.pexipAuth, 'content-type': 'application/json' }, body: JSON.stringify(faults) });
       if (res.status !== 204) throw new Error(`the Pexip simulator refused the fault knobs (${res.status})`);
-      write(`faults on: ${JSON.stringify(CHAOS_FAULTS)}; kills after ${points.join(', ')} joined sessions`);
+      write(`faults on: ${JSON.stringify(faults)}; kills after ${points.join(', ')} joined sessions`);
     },
     onStage(counts: StageCounts) {
       if (killing || pending.length === 0 || counts.joined < pending[0]!) return;
@@ -52,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     mode: 'chaos',
     vendorEnv: { PEXIP_SIM_SEED: String(options.seed) },
     write,
-    hooks: (stack) => chaosHooks(stack, points, write),
+    hooks: (stack) => chaosHooks(stack, points, chaosFaults(options['sink-drop'] ?? 0.1), write),
   });
   return code;
 }

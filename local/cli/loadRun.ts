@@ -27,7 +27,7 @@ export type StageCounts = Record<'created' | 'joined' | 'queued' | 'in_call' | '
 export interface RunResult {
   idle: SessionRecord;
   records: SessionRecord[];
-  /** rooms of this run's sessions still on the Pexip simulator after every session ended */
+  /** rooms of this run's ended sessions still on the Pexip simulator after every session ended */
   leakedRooms: string[];
   /** 429s the Genesys simulator answered (each one retried or not: see the sessions' outcomes) */
   genesys429: number;
@@ -37,7 +37,9 @@ export interface RunResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function json(url: string, init: RequestInit = {}): Promise<unknown> {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } }).catch((error: unknown) => {
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   if (res.status >= 300) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}`);
   return (await res.json()) as unknown;
 }
@@ -53,7 +55,14 @@ async function prepareAgents(genesysUrl: string, wanted: number): Promise<void> 
 /** Names of rooms on the Pexip simulator (one list call, all pages). */
 async function pexipRoomNames(stack: LoadStack): Promise<Set<string>> {
   for (;;) {
-    const res = await fetch(`${stack.pexipUrl}/api/admin/configuration/v1/conference/?limit=0`, { headers: { authorization: stack.pexipAuth } });
+    const res = await fetch(`${stack.pexipUrl}/api/admin/configuration/v1/conference/?limit=0`, { headers: { authorization: stack.pexipAuth } }).catch((error: unknown) => {
+      throw new Error(`the Pexip simulator's room list: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    // chaos answers some management requests 503 on purpose
+    if (res.status >= 500) {
+      await sleep(500);
+      continue;
+    }
     if (res.status === 429) {
       await sleep(1000 * Number(res.headers.get('retry-after') ?? 1));
       continue;
@@ -112,7 +121,8 @@ export async function runLoad(o: RunOptions): Promise<RunResult> {
   }
   const wallMs = Date.now() - started;
   records.sort((a, b) => a.index - b.index);
-  const rooms = [idle, ...records].map((r) => r.room).filter((r): r is string => r !== undefined);
+  // a session stuck without an outcome still holds its room by right: it is counted as stuck, not leaked
+  const rooms = [idle, ...records].filter((r) => r.outcome !== null).map((r) => r.room).filter((r): r is string => r !== undefined);
   const leaked = await leakedRooms(stack, rooms, 30_000);
   const genesys = (await json(`${stack.genesysUrl}/sim/state`)) as { rateLimit?: { refused?: number } };
   return { idle, records, leakedRooms: leaked, genesys429: genesys.rateLimit?.refused ?? 0, wallMs };

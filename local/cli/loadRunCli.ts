@@ -18,6 +18,7 @@ const common = z.object({
   'production-like': z.boolean().default(false),
   seed: z.coerce.number().int().optional(),
   kills: z.coerce.number().int().min(0).optional(),
+  'sink-drop': z.coerce.number().min(0).max(1).optional(),
 });
 export type CommonOptions = z.infer<typeof common>;
 
@@ -36,6 +37,7 @@ export function parseOptions(argv: string[], defaults: Partial<Record<keyof Comm
       'production-like': { type: 'boolean' },
       seed: { type: 'string' },
       kills: { type: 'string' },
+      'sink-drop': { type: 'string' },
     },
     strict: true,
   });

@@ -87,6 +87,7 @@ export async function runSession(d: SessionDriver, index: number): Promise<Sessi
       await sleep(d.pollMs * (0.75 + Math.random() / 2));
     }
   };
+  let citizen: { hangUp(): Promise<void> } | undefined;
   const sim = (path: string) => call(`${stack.genesysUrl}/sim${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, deadline());
   try {
     const t0 = Date.now();
@@ -97,7 +98,7 @@ export async function runSession(d: SessionDriver, index: number): Promise<Sessi
     record.room = room.name;
     d.onProgress(index, 'created');
 
-    const citizen = await join(d, room.name, room.guest_pin);
+    citizen = await join(d, room.name, room.guest_pin);
     const joinedAt = Date.now();
     record.joined = true;
     d.onProgress(index, 'joined');
@@ -122,6 +123,7 @@ export async function runSession(d: SessionDriver, index: number): Promise<Sessi
     d.onProgress(index, 'in_call');
 
     await citizen.hangUp();
+    citizen = undefined;
     await until(room.name, 'the citizen to leave', (s) => s.phase !== 'in_call');
     const hangupAt = Date.now();
     const hungUp = await sim(`/conversations/${encodeURIComponent(room.name)}/agent-hangup`);
@@ -139,6 +141,8 @@ export async function runSession(d: SessionDriver, index: number): Promise<Sessi
     }
   } catch (error) {
     record.error = error instanceof Error ? error.message : String(error);
+    // a citizen who gives up closes the app: the session may still end on its own
+    await citizen?.hangUp();
   }
   if (record.room) await settle(d, record, view);
   d.onProgress(index, 'done');
