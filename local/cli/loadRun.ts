@@ -101,8 +101,9 @@ export async function runLoad(o: RunOptions): Promise<RunResult> {
   }, 5000);
   const driver = {
     ...base,
-    // 1 read every 250 ms per session alone, spread thinner as the run grows (the reads are not the load under test)
-    pollMs: Math.max(250, o.concurrency * 4),
+    // a read every 250 ms for a few sessions, 4 s for 200, 20 s for 1,000: the reads must not be the load under test
+    // (latencies come from the timeline's own stamps, so the poll period does not blur them)
+    pollMs: Math.max(250, o.concurrency * 20),
     onProgress: (_index: number, stage: string) => {
       if (stage in counts) counts[stage as keyof StageCounts]++;
       o.onStage?.(counts);
