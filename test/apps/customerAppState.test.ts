@@ -1,5 +1,6 @@
 import { endedWordingOf, OUTCOMES, pollDelayMs, rejoinDelayMs, retryAfterSeconds, screenOf, shownPosition, waitingStepOf, waitMinutes, withinGrace } from '../../apps/customer-app/src/citizenState';
 import { WORDS } from '../../apps/customer-app/src/i18n';
+import { OUTCOMES as SESSION_OUTCOMES } from '../../src/domain/session';
 
 describe('the Customer App: which screen a session phase shows', () => {
   it.each([
@@ -85,6 +86,10 @@ describe('rejoining after a drop', () => {
 });
 
 describe('the outcome in plain words', () => {
+  it('the page knows exactly the outcomes the session machine records (the app keeps its own copy, not the domain module)', () => {
+    expect([...OUTCOMES]).toEqual([...SESSION_OUTCOMES]);
+  });
+
   it('every outcome the session can record has its own words in English and French', () => {
     for (const outcome of OUTCOMES) {
       const wording = endedWordingOf(outcome);
