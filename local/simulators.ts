@@ -3,6 +3,7 @@ import type { SipDestination } from '../src/contracts/sip';
 import type { Logger } from '../src/logging/logger';
 import { startGenesysSimulatorFor } from './genesys-simulator/starter';
 import { startPexipSimulatorFor } from './pexip-simulator/starter';
+import type { VendorKnobs } from './vendorKnobs';
 
 /**
  * The vendor simulators `npm start` runs when no real endpoint is configured. Each returns the
@@ -24,6 +25,8 @@ export type SimulatorStarter = (
   config: MaxConfConfig,
   logger: Logger,
   earlier: readonly StartedSimulator[],
+  /** production-like limits and fault knobs (the vendors process's environment) */
+  knobs?: VendorKnobs,
 ) => Promise<StartedSimulator | undefined>;
 
 /** Append a vendor's starter here; they start in this order and stop in reverse. */
@@ -33,7 +36,7 @@ const SIMULATORS: SimulatorStarter[] = [
   startPexipSimulatorFor,
 ];
 
-export async function startSimulators(config: MaxConfConfig, logger: Logger): Promise<StartedSimulator> {
+export async function startSimulators(config: MaxConfConfig, logger: Logger, knobs?: VendorKnobs): Promise<StartedSimulator> {
   const started: StartedSimulator[] = [];
   const env: Record<string, string> = {};
   const stop = async () => {
@@ -41,7 +44,7 @@ export async function startSimulators(config: MaxConfConfig, logger: Logger): Pr
   };
   try {
     for (const start of SIMULATORS) {
-      const simulator = await start(config, logger, started);
+      const simulator = await start(config, logger, started, knobs);
       if (!simulator) continue;
       started.push(simulator);
       Object.assign(env, simulator.env);

@@ -1,18 +1,40 @@
 /**
- * `npm start`: MaxConf on the local durable host with real time, the simulators for every vendor
- * without a configured endpoint, and the compiled `main` entry Azure loads.
+ * `npm start`: MaxConf on the local durable host with real time, the compiled `main` entry Azure
+ * loads, and the vendor simulators in a child process of their own (`vendors.js`) for every
+ * vendor without a configured endpoint.
+ *
+ *   npm start                                  one command: vendors child + host
+ *   npm start -- --production-like             the child runs the simulators at production-like limits
+ *   npm start -- --vendors-file <path>         attach to vendors started with `npm run vendors`
+ *   npm start -- --attach-vendors              the same, with `<data dir>/vendors.json`
+ *
+ * Attached, the host can be killed and restarted while the simulators keep their rooms and
+ * conversations, as real vendors would.
  */
 import { exportHostSettings, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/logger';
 import { startLocalHost } from './durable-host';
-import { startSimulators } from './simulators';
+import { vendorsFilePath } from './vendorsFile';
+import { attachVendors, spawnVendors } from './vendorsProcess';
+
+function vendorsFileArg(argv: readonly string[], dataDir: string): string | undefined {
+  const i = argv.indexOf('--vendors-file');
+  if (i >= 0) {
+    const path = argv[i + 1];
+    if (!path || path.startsWith('--')) throw new Error('--vendors-file needs a path');
+    return path;
+  }
+  return argv.includes('--attach-vendors') ? vendorsFilePath(dataDir) : undefined;
+}
 
 async function main(): Promise<void> {
+  // loaded first: it makes the data directory's dev secrets, which the vendors child then reads
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { env: config.env } });
-  const simulators = await startSimulators(config, logger);
+  const attachTo = vendorsFileArg(process.argv.slice(2), config.dataDir);
+  const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors();
   // the app reads its configuration when it loads, so the simulators' addresses go in first
-  exportHostSettings(simulators.env);
+  exportHostSettings(vendors.env);
   const host = await startLocalHost({
     dataDir: config.dataDir,
     port: config.port,
@@ -20,29 +42,33 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'local-host' }),
     taskHubName: config.taskHubName,
   }).catch(async (error: unknown) => {
-    await simulators.stop();
+    await vendors.stop();
     throw error;
   });
-  process.stdout.write(`MaxConf is running at ${host.url} (data in ${config.dataDir})\n`);
+  process.stdout.write(`MaxConf is running at ${host.url} (data in ${config.dataDir}${attachTo ? `; vendors from ${attachTo}` : ''})\n`);
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (why: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ why }, 'stopping');
     host
       .stop()
-      .then(() => simulators.stop())
+      .then(() => vendors.stop())
       .then(
-        () => process.exit(0),
+        () => process.exit(code),
         (error: unknown) => {
           logger.error({ err: error }, 'stop failed');
           process.exit(1);
         },
       );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  vendors.onUnexpectedExit((reason) => {
+    process.stderr.write(`MaxConf stopped: ${reason}\n`);
+    stop(reason, 1);
+  });
+  process.once('SIGINT', () => stop('SIGINT', 0));
+  process.once('SIGTERM', () => stop('SIGTERM', 0));
 }
 
 main().catch((error: unknown) => {

@@ -4,16 +4,11 @@ import { join } from 'node:path';
 import type { MaxConfConfig } from '../../src/config';
 import type { Logger } from '../../src/logging/logger';
 import type { StartedSimulator } from '../simulators';
+import { LOCAL_PROPAGATION_DELAY_MS, seededRandom, type VendorKnobs } from '../vendorKnobs';
 import { startPexipSimulator, type PexipSimulator } from './index';
 
 /** Where `npm start` leaves the simulator's address for local tools (`npm run demo`). */
 export const PEXIP_SIMULATOR_FILE = 'pexip-simulator.json';
-
-/**
- * Pexip takes ~90 s to push a new room to its conference nodes. Locally a few seconds keep the
- * rule visible (a room made on demand is not joinable at once) without making the first demo wait.
- */
-export const LOCAL_PROPAGATION_DELAY_MS = 3000;
 
 export interface StartedPexipSimulator extends StartedSimulator {
   simulator: PexipSimulator;
@@ -28,6 +23,7 @@ export async function startPexipSimulatorFor(
   config: MaxConfConfig,
   logger: Logger,
   earlier: readonly StartedSimulator[],
+  knobs?: VendorKnobs,
 ): Promise<StartedPexipSimulator | undefined> {
   if (config.pexip.managementUrl) return undefined;
   const log = logger.child({ component: 'pexip-simulator' });
@@ -37,7 +33,10 @@ export async function startPexipSimulatorFor(
   const simulator = await startPexipSimulator({
     host: '127.0.0.1',
     basic,
-    propagationDelayMs: LOCAL_PROPAGATION_DELAY_MS,
+    propagationDelayMs: knobs?.pexip.propagationDelayMs ?? LOCAL_PROPAGATION_DELAY_MS,
+    ...(knobs?.pexip.managementRateLimit ? { managementRateLimit: knobs.pexip.managementRateLimit } : {}),
+    ...(knobs ? { faults: knobs.pexip.faults } : {}),
+    ...(knobs?.pexip.seed !== undefined ? { random: seededRandom(knobs.pexip.seed) } : {}),
     logger: log,
     ...(sipDestination ? { sipDestination } : {}),
   });
@@ -45,7 +44,7 @@ export async function startPexipSimulatorFor(
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, PEXIP_SIMULATOR_FILE);
   writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });
-  log.info({ url: simulator.url }, 'Pexip simulator listening');
+  log.info({ url: simulator.url, propagationDelayMs: knobs?.pexip.propagationDelayMs ?? LOCAL_PROPAGATION_DELAY_MS, managementRateLimit: knobs?.pexip.managementRateLimit ?? null }, 'Pexip simulator listening');
   return {
     env: {
       PEXIP_MANAGEMENT_URL: simulator.url,

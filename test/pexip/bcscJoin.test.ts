@@ -77,7 +77,7 @@ describe('the BCSC app joins a simulated VMR with @pexip/infinity-api', () => {
     await new Promise((r) => sink.server.close(r));
   });
 
-  it('request token with the guest PIN, WebRTC call, candidate, ack, refresh, disconnect: the sink sees join and leave', async () => {
+  it('request token with the guest PIN, WebRTC call, candidate, ack, refresh, hang-up, release: the sink sees join and leave', async () => {
     const host = sim.url;
     const params = { conferenceAlias: room.name };
     const token = await requestToken({ fetcher: withPin(fetch, '4821'), params, body: { display_name: room.name }, host });
@@ -106,7 +106,10 @@ describe('the BCSC app joins a simulated VMR with @pexip/infinity-api', () => {
 
     expect(sim.participants(room.name)).toEqual([expect.objectContaining({ role: 'guest', protocol: 'WebRTC', callDirection: 'in' })]);
     expect((await disconnectCall({ fetcher: withToken(fetch, fresh), params: callParams, host })).status).toBe(200);
-    // the token went with the participant
+    // as on Pexip, the participant outlives its media call until the token is released
+    expect(sim.participants(room.name)).toEqual([expect.objectContaining({ hasMedia: false, state: 'connected' })]);
+    expect((await releaseToken({ fetcher: withToken(fetch, fresh), params, body: {}, host })).status).toBe(200);
+    expect(sim.participants(room.name)).toEqual([]);
     expect((await releaseToken({ fetcher: withToken(fetch, fresh), params, body: {}, host })).status).toBe(403);
 
     await sim.flushEvents();

@@ -1,4 +1,4 @@
-import { requestToken, callsWebrtcParticipant, disconnectCall, withPin, withToken } from '@pexip/infinity-api';
+import { requestToken, callsWebrtcParticipant, disconnectCall, releaseToken, withPin, withToken } from '@pexip/infinity-api';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
 import type { RoomPoolState } from '../../src/contracts/roomPool';
 import { startTestHost, type TestHost } from '../support/localHost';
@@ -103,6 +103,7 @@ describe('Pexip pieces inside the local durable host', () => {
     const call = await callsWebrtcParticipant({ fetcher: withToken(fetch, t.data.result.token), params: { conferenceAlias: room, participantUuid: t.data.result.participant_uuid }, body: { call_type: 'WEBRTC', sdp: OFFER }, host: sim.url });
     if (call.status !== 200) throw new Error('call refused');
     await disconnectCall({ fetcher: withToken(fetch, t.data.result.token), params: { conferenceAlias: room, participantUuid: t.data.result.participant_uuid, callUuid: call.data.result.call_uuid }, host: sim.url });
+    await releaseToken({ fetcher: withToken(fetch, t.data.result.token), params: { conferenceAlias: room }, body: {}, host: sim.url });
     await sim.flushEvents();
     const deliveries = sim.sinkDeliveries();
     expect(deliveries.length).toBeGreaterThanOrEqual(4);

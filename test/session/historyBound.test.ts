@@ -1,4 +1,4 @@
-import { callsWebrtcParticipant, disconnectCall, refreshToken, requestToken, withPin, withToken } from '@pexip/infinity-api';
+import { callsWebrtcParticipant, disconnectCall, refreshToken, releaseToken, requestToken, withPin, withToken } from '@pexip/infinity-api';
 import { EventType, type HistoryEvent } from '../../local/durable-host';
 import type { SinkEnvelope } from '../../local/pexip-simulator';
 import { startStack, type Stack } from './stack';
@@ -58,6 +58,7 @@ describe('callSession history stays bounded however long the call lasts', () => 
       },
       async leave() {
         await disconnectCall({ fetcher: withToken(fetch, token), params: { ...params, participantUuid, callUuid: call.data.result.call_uuid }, host });
+        await releaseToken({ fetcher: withToken(fetch, token), params, body: {}, host });
         await stack.settle();
       },
     };

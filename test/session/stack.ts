@@ -1,4 +1,4 @@
-import { callsWebrtcParticipant, disconnectCall, requestToken, withPin, withToken } from '@pexip/infinity-api';
+import { callsWebrtcParticipant, disconnectCall, releaseToken, requestToken, withPin, withToken } from '@pexip/infinity-api';
 import { startGenesysSimulator, type GenesysSimulator, type GenesysSimulatorOptions } from '../../local/genesys-simulator';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
 import { mintDevToken, ROLES } from '../../src/adapters/auth';
@@ -119,7 +119,9 @@ export async function startStack(options: { genesys?: GenesysSimulatorOptions; e
       return {
         participantId: participantUuid,
         async leave() {
+          // as @pexip/infinity leaves: hang up the media call, then release the token (the participant's disconnect)
           await disconnectCall({ fetcher: withToken(fetch, t), params: { ...params, participantUuid, callUuid: call.data.result.call_uuid }, host: pexip.url });
+          await releaseToken({ fetcher: withToken(fetch, t), params, body: {}, host: pexip.url });
           await settle();
         },
       };
