@@ -36,8 +36,7 @@ export interface TimerRegistration {
   /** NCRONTAB, six fields */
   schedule: string;
   durableClient: boolean;
-  /** `firedAt`: when the runtime fired it (its schedule status), if it says */
-  handler: (context: RequestContext, firedAt?: Date) => Promise<void>;
+  handler: (context: RequestContext) => Promise<void>;
 }
 
 export interface ServiceBusQueueRegistration {
