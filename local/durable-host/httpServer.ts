@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../src/logging/logger';
-import { readBoundedBody } from './boundedBody';
+import { discardBody, readBoundedBody } from './boundedBody';
 import type { AppFunctions, HttpFunction } from './functions';
 import { durableClientBindingName, triggerBinding, type FunctionInvoker, type TypedData } from './invoke';
 import { RPC_PREFIX, WEBHOOK_PREFIX, type ManagementApi } from './managementApi';
@@ -10,6 +10,9 @@ import { compileRoute, matchRoute } from './routes';
 
 /** Request bodies above this are refused with 413 before they are read (Azure's own front end allows 100 MB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** A refused body is read and thrown away up to Azure's own 100 MB limit, for at most 30 s. */
+const DISCARD_LIMITS = { maxBytes: 100 * 1024 * 1024, maxMs: 30_000 };
 
 export interface HostServerOptions {
   routePrefix: string;
@@ -33,13 +36,7 @@ export function createHostServer(options: HostServerOptions): Server {
   const server = createServer((req, res) => {
     readBoundedBody(req, limit)
       .then((outcome) => {
-        if (!outcome.ok) {
-          // Connection: close, so Node drops the unread rest instead of draining it
-          sendProblem(res, problem(413, 'body-too-large', 'The request body is too large', `Request bodies are limited to ${limit} bytes.`, { limit }), {
-            connection: 'close',
-          });
-          return;
-        }
+        if (!outcome.ok) return refuseBody(req, res);
         return serve(req, res, outcome.body);
       })
       .catch((error: unknown) => {
@@ -62,6 +59,20 @@ export function createHostServer(options: HostServerOptions): Server {
     socket.end(rawProblemResponse(p));
   });
   return server;
+
+  /**
+   * 413 at once, on a connection kept open while the rest of the body is read and thrown away:
+   * a server that answers and closes while the client is still sending resets the connection, and
+   * clients (fetch among them) then report a network error instead of the answer. A sender that
+   * goes on past Azure's own 100 MB, or for 30 s, loses the connection.
+   */
+  function refuseBody(req: IncomingMessage, res: ServerResponse): void {
+    // started before the answer, so Node does not dump the body itself without a limit
+    void discardBody(req, DISCARD_LIMITS).then((ended) => {
+      if (!ended) req.socket.destroy();
+    });
+    sendProblem(res, problem(413, 'body-too-large', 'The request body is too large', `Request bodies are limited to ${limit} bytes.`, { limit }));
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;

@@ -57,6 +57,18 @@ describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', (
     closeLeakedUdpSockets();
   });
 
+  /** The room's view of the leg once it has counted more than `packets` video packets (or when `ms` runs out). */
+  async function roomSawVideoPackets(packets: number, ms: number) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const view = (await (await fetch(`${sim.url}/_sim/rooms/${room}`, { headers: { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` } })).json()) as RoomInspection;
+      const leg = view.participants[0]!.media!;
+      // the browser's decoded-frame count and the room's packet count are read at different moments
+      if (leg.received.video.packets > packets || Date.now() > deadline) return leg;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   it('ICE connects, the browser decodes frames from the room, and the room saw video and no audio from the leg', async () => {
     const tab = await browser.context.newPage();
     await tab.goto(`http://localhost:${(page.address() as AddressInfo).port}/`);
@@ -66,8 +78,7 @@ describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', (
       const s = await (globalThis as any).decoded();
       return s.ice === 'connected' && s.frames > 10;
     }, undefined, { timeout: 20_000, polling: 200 });
-    const view = (await (await fetch(`${sim.url}/_sim/rooms/${room}`, { headers: { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` } })).json()) as RoomInspection;
-    const leg = view.participants[0]!.media!;
+    const leg = await roomSawVideoPackets(10, 20_000);
     expect(leg.received.video.packets).toBeGreaterThan(10);
     expect(leg.received.audio.packets).toBe(0);
     expect(leg.keyframeRequests).toBeGreaterThan(0);
