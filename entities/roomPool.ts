@@ -74,6 +74,15 @@ export function applyPoolOperation(state: RoomPoolState, operation: PoolOperatio
         result: { room: first } satisfies ClaimOutcome,
       };
     }
+    case 'takeReady': {
+      const room = state.ready.find((r) => r.name === operation.name);
+      if (!room) return { state, result: { taken: false } };
+      const claimed = [...state.claimed, { name: room.name, id: room.id, claimId: operation.claimId, claimedAt: operation.at }];
+      return {
+        state: { ...state, ready: without(state.ready, room.name), claimed: claimed.slice(-MAX_CLAIMED_REMEMBERED), extra: Math.max(0, state.extra - 1) },
+        result: { taken: true },
+      };
+    }
     case 'markBroken': {
       return {
         state: {

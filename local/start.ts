@@ -8,11 +8,17 @@
  *   npm start -- --vendors-file <path>         attach to vendors started with `npm run vendors`
  *   npm start -- --attach-vendors              the same, with `<data dir>/vendors.json`
  *
+ * It also serves the built Agent App (`local/apps/`) and sets it as the interaction widget of the
+ * Genesys simulator's agent desktop, printing the desktop and app URLs.
+ *
  * Attached, the host can be killed and restarted while the simulators keep their rooms and
  * conversations, as real vendors would.
  */
-import { exportHostSettings, loadConfig } from '../src/config';
+import { join } from 'node:path';
+import { environmentSnapshot, exportHostSettings, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/logger';
+import { startLocalApps } from './apps';
+import { startAzurite } from './azurite';
 import { startLocalHost } from './durable-host';
 import { vendorsFilePath } from './vendorsFile';
 import { attachVendors, spawnVendors } from './vendorsProcess';
@@ -32,19 +38,30 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { env: config.env } });
   const attachTo = vendorsFileArg(process.argv.slice(2), config.dataDir);
-  const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors();
-  // the app reads its configuration when it loads, so the simulators' addresses go in first
-  exportHostSettings(vendors.env);
+  // the app's origin first: the desktop in the vendors process loads it as its widget
+  const apps = await startLocalApps(join(__dirname, '..', '..'), environmentSnapshot());
+  const served = 'skipped' in apps ? undefined : apps;
+  const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors(served?.vendorsEnv);
+  // no storage account configured: Azurite in the data directory stands in for the app's own
+  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
+  // the app reads its configuration when it loads, so the simulators' and Azurite's addresses go in first
+  exportHostSettings({ ...vendors.env, ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}) });
   const host = await startLocalHost({
     dataDir: config.dataDir,
     port: config.port,
     clock: 'real',
     logger: logger.child({ component: 'local-host' }),
     taskHubName: config.taskHubName,
+    ...(served ? { corsOrigins: [served.agentAppUrl] } : {}),
   }).catch(async (error: unknown) => {
     await vendors.stop();
+    await azurite?.stop();
+    await served?.stop();
     throw error;
   });
+  const appLines = served ? served.connect({ maxconfUrl: host.url, vendorsEnv: vendors.env, dataDir: config.dataDir }) : [(apps as { skipped: string }).skipped];
+  if (served && attachTo) appLines.push('attached vendors: their desktop shows this Agent App only if `npm run vendors` ran with GENESYS_SIM_WIDGET_URL set to it (and AGENT_APP_PORT fixed)');
+  process.stdout.write(appLines.map((l) => `${l}\n`).join(''));
   process.stdout.write(`MaxConf is running at ${host.url} (data in ${config.dataDir}${attachTo ? `; vendors from ${attachTo}` : ''})\n`);
 
   let stopping = false;
@@ -55,6 +72,8 @@ async function main(): Promise<void> {
     host
       .stop()
       .then(() => vendors.stop())
+      .then(() => azurite?.stop())
+      .then(() => served?.stop())
       .then(
         () => process.exit(code),
         (error: unknown) => {

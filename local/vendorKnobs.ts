@@ -14,6 +14,8 @@ import type { RateLimit } from './pexip-simulator/rateLimit';
  *   PEXIP_SIM_SINK_DROP | _DUPLICATE | _REORDER   probability per sink event
  *   PEXIP_SIM_SINK_DELAY_MS       wait before each sink post
  *   PEXIP_SIM_SEED                seeds the simulator's randomness (reproducible chaos)
+ *   GENESYS_SIM_WIDGET_URL        the agent desktop's interaction widget URL template (Genesys's
+ *                                 `{{pcConversationId}}`… placeholders); `npm start` sets it to the Agent App it serves
  */
 export interface PexipKnobs {
   propagationDelayMs: number;
@@ -22,8 +24,14 @@ export interface PexipKnobs {
   seed: number | undefined;
 }
 
+export interface GenesysKnobs {
+  /** unset: the desktop shows no widget */
+  widgetUrl: string | undefined;
+}
+
 export interface VendorKnobs {
   pexip: PexipKnobs;
+  genesys: GenesysKnobs;
 }
 
 /** Pexip takes ~90 s to push a new room to its conference nodes; locally 3 s keep the rule visible without slowing the demo. */
@@ -56,11 +64,12 @@ const knobEnv = z.object({
   PEXIP_SIM_SINK_REORDER: probability.optional(),
   PEXIP_SIM_SINK_DELAY_MS: millis.optional(),
   PEXIP_SIM_SEED: z.coerce.number().int().optional(),
+  GENESYS_SIM_WIDGET_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Parses the knobs; a bad value is an error naming the variable. */
 export function parseVendorKnobs(env: Record<string, string | undefined>, argv: readonly string[] = []): VendorKnobs {
-  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('PEXIP_SIM_') && v !== undefined && v.trim() !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('PEXIP_SIM_') || k === 'GENESYS_SIM_WIDGET_URL') && v !== undefined && v.trim() !== ''));
   const parsed = knobEnv.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -88,6 +97,7 @@ export function parseVendorKnobs(env: Record<string, string | undefined>, argv: 
       faults,
       seed: k.PEXIP_SIM_SEED,
     },
+    genesys: { widgetUrl: k.GENESYS_SIM_WIDGET_URL },
   };
 }
 

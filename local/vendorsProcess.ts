@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { environmentSnapshot } from '../src/config';
 import type { VendorsReady } from './vendors';
 import { processAlive, readVendorsFile } from './vendorsFile';
 
@@ -14,10 +15,11 @@ export interface VendorsHandle {
 
 const READY_TIMEOUT_MS = 60_000;
 
-/** `npm start`: runs `vendors.js` as a child, waits for its settings over IPC. */
-export function spawnVendors(): Promise<VendorsHandle> {
+/** `npm start`: runs `vendors.js` as a child (with `extraEnv` added to its environment), waits for its settings over IPC. */
+export function spawnVendors(extraEnv: Record<string, string> = {}): Promise<VendorsHandle> {
   const child = spawn(process.execPath, [...process.execArgv, join(__dirname, 'vendors.js'), ...process.argv.slice(2).filter((a) => a === '--production-like')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...environmentSnapshot(), ...extraEnv },
   });
   let stopping = false;
   let exitListener: ((reason: string) => void) | undefined;

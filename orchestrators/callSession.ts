@@ -3,11 +3,16 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITIES, ORCHESTRATIONS, type DialQueueInput, type TeardownInput, type TeardownResult } from '../src/contracts/durable';
 import { callActivity, inputOf } from '../src/contracts/durableCalls';
 import { SESSION_EVENT_NAME, SessionEvent } from '../src/contracts/sessionEvents';
+import { linesWritten, sessionRecordOf, supportKeyOf, timelineSince } from '../src/contracts/sessionRecord';
 import { statusViewOf, viewOf, type SessionView } from '../src/domain/sessionView';
 import { decide, nextDeadline, startSession, type Command, type MachineInput } from '../src/domain/session';
 
 const TEARDOWN_RETRY = new df.RetryOptions(5_000, 4);
 TEARDOWN_RETRY.backoffCoefficient = 2;
+const RECORD_RETRY = new df.RetryOptions(2_000, 3);
+RECORD_RETRY.backoffCoefficient = 2;
+/** Sessions from this behaviour on write the support read model (older ones replay without it). */
+const READ_MODEL_BEHAVIOUR = 2;
 
 /**
  * One call, start to end: feeds the domain machine every inbound event and fired deadline,
@@ -20,12 +25,39 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
   let state = startSession(input.roomName, input.settings, now());
   context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
 
+  // the support read model: what was last written (support key, lines, revision)
+  const recordsReadModel = (input.settings.version ?? 1) >= READ_MODEL_BEHAVIOUR;
+  let recordedKey = '';
+  let recordedLines = 0;
+  let revision = 0;
+  const record = function* (): Generator<Task, void, unknown> {
+    const key = supportKeyOf(state);
+    const written = linesWritten(state);
+    if (!recordsReadModel || (key === recordedKey && written === recordedLines)) return;
+    const next = Math.max(written, revision + 1);
+    try {
+      yield* callActivity(
+        context,
+        ACTIVITIES.recordSession,
+        { record: sessionRecordOf(state, input.videoCallId, next, now()), lines: timelineSince(state, recordedLines) },
+        RECORD_RETRY,
+      );
+      recordedKey = key;
+      recordedLines = written;
+      revision = next;
+    } catch {
+      // the index is for support only: the session goes on; the next record carries these lines too
+    }
+  };
+
   const step = function* (machineInput: MachineInput): Generator<Task, void, unknown> {
     const decision = decide(state, machineInput, now());
     state = decision.state;
     // readers see the new phase (and outcome) while the commands' activities run; the status is
     // bounded (Durable Functions fails an orchestration whose custom status passes 16 KB)
     context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
+    // written only when what support sees changed: no history per queue refresh or minute waited
+    if (supportKeyOf(state) !== recordedKey) yield* record();
     yield* carryOut(decision.commands);
   };
 
@@ -123,6 +155,8 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
     }
   }
 
+  // lines written since the last change support sees (none, usually) go in with a last record
+  yield* record();
   // the output keeps the whole timeline; the status stays within its bound
   context.df.setCustomStatus(statusViewOf(state, input.videoCallId));
   return viewOf(state, input.videoCallId);

@@ -26,7 +26,8 @@ export function claimRoomOrchestrator(settings: ClaimRoomSettings): (context: Or
     const at = () => context.df.currentUtcDateTime.toISOString();
     const id = context.df.instanceId;
 
-    for (let round = 0; round < 3; round++) {
+    // the handler found the warm-room queue empty: every ready room is in that queue, not for us
+    for (let round = 0; round < (input.onDemandOnly ? 0 : 3); round++) {
       const claimed = yield* callEntity(context, pool, ROOM_POOL_KEY, 'claim', { claimId: `${id}:${round}`, at: at() });
       if ('empty' in claimed) break;
       const tagged = yield* callActivity(context, ACTIVITIES.pexipTagRoom, { name: claimed.room.name, tag: input.tag });

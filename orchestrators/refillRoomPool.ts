@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { ACTIVITIES, ENTITIES, ORCHESTRATIONS, type ClearPoolOutput, type RefillInput, type RefillOutput } from '../src/contracts/durable';
+import { ACTIVITIES, ENTITIES, ORCHESTRATIONS, type ClearPoolOutput, type OfferWarmRoomInput, type RefillInput, type RefillOutput } from '../src/contracts/durable';
 import { callActivities, callActivity, callEntity, inputOf } from '../src/contracts/durableCalls';
 import { ROOM_POOL_KEY } from '../src/contracts/roomPool';
 import { poolRoomName } from './claimRoom';
@@ -19,12 +19,26 @@ export interface RefillSettings {
 }
 
 const DELETE_RETRY = new df.RetryOptions(2_000, 3);
+const OFFER_RETRY = new df.RetryOptions(1_000, 5);
+
+/**
+ * Offers a ready room to the warm-room queue. A room the queue never got could not be claimed, so
+ * after the retries it is marked broken: the next round deletes it and makes another.
+ */
+function* offerWarmRoom(context: OrchestrationContext, room: OfferWarmRoomInput): Generator<Task, void, unknown> {
+  try {
+    yield* callActivity(context, ACTIVITIES.offerWarmRoom, room, OFFER_RETRY);
+  } catch {
+    yield* callEntity(context, ENTITIES.roomPool, ROOM_POOL_KEY, 'markBroken', { name: room.name, reason: 'warm-room queue unavailable', at: context.df.currentUtcDateTime.toISOString() });
+  }
+}
 
 /**
  * Keeps ROOM_POOL_SIZE warm rooms. Each round: settle names a crashed run left reserved (the create
  * activity is idempotent, so it either finds the room or makes it), delete broken rooms, then
- * reserve fresh names in the pool entity and only then create them on Pexip. Rounds continue as
- * new until the pool is full, so history stays small.
+ * reserve fresh names in the pool entity and only then create them on Pexip; each room placed as
+ * ready is offered to the warm-room queue, where `POST /room/create` claims it without waiting on
+ * an orchestration. Rounds continue as new until the pool is full, so history stays small.
  */
 export function refillRoomPoolOrchestrator(settings: RefillSettings): (context: OrchestrationContext) => Generator<Task, RefillOutput | undefined, unknown> {
   return function* (context: OrchestrationContext): Generator<Task, RefillOutput | undefined, unknown> {
@@ -38,7 +52,8 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): (context: 
     for (const stale of plan.stale) {
       const made = yield* callActivity(context, ACTIVITIES.pexipCreatePoolRoom, { name: stale.name });
       if (made.ok) {
-        yield* callEntity(context, pool, ROOM_POOL_KEY, 'created', { name: stale.name, id: made.room.id, at: at() });
+        const placed = yield* callEntity(context, pool, ROOM_POOL_KEY, 'created', { name: stale.name, id: made.room.id, at: at() });
+        if (placed.placed === 'ready') yield* offerWarmRoom(context, { name: stale.name, id: made.room.id, createdAt: at() });
         out.completedStale++;
       } else if (!made.retryable) {
         yield* callEntity(context, pool, ROOM_POOL_KEY, 'createFailed', { name: stale.name });
@@ -73,7 +88,11 @@ export function refillRoomPoolOrchestrator(settings: RefillSettings): (context: 
       const name = names[i]!;
       if (made.ok) {
         const placed = yield* callEntity(context, pool, ROOM_POOL_KEY, 'created', { name, id: made.room.id, at: at() });
-        if (placed.placed === 'ready') out.created++;
+        if (placed.placed === 'ready') {
+          // the handler claims from the queue; the entity keeps the books (what exists, what is ready)
+          yield* offerWarmRoom(context, { name, id: made.room.id, createdAt: at() });
+          out.created++;
+        }
       } else {
         out.failed++;
         // a retryable failure (e.g. a timed-out create) may have made the room: keep the name for the stale pass

@@ -102,6 +102,7 @@ export const NOT_SET_ON_AZURE: Record<string, string> = {
   PEXIP_USERNAME: 'Basic auth is the alternative to the OAuth2 client MaxConf uses on Azure (config rejects both at once)',
   PEXIP_PASSWORD: 'Basic auth is the alternative to the OAuth2 client MaxConf uses on Azure (config rejects both at once)',
   GENESYS_API_BASE_URL: 'override for the simulator or a proxy; Azure talks to the real region',
+  AzureWebJobsStorage: 'the connection-string form (Azurite locally); Azure uses the identity-based AzureWebJobsStorage__accountName',
 };
 
 /** Settings whose values are secrets: only ever a Key Vault reference. */
@@ -122,6 +123,7 @@ export const REQUIRED_STICKY = [
   'ROOM_POOL_SIZE',
   'GENESYS_EVENTS_QUEUE',
   'WEBSITE_CONTENTSHARE',
+  'MAXCONF_STORAGE_PREFIX',
   'AzureWebJobs.reaper.Disabled',
   'AzureWebJobs.genesysEventsQueue.Disabled',
 ];

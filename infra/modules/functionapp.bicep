@@ -68,6 +68,12 @@ var commonSettings = {
   AUTH_AUDIENCE: shared.authAudience
   LOG_LEVEL: shared.logLevel
   REAPER_SCHEDULE: shared.reaperSchedule
+  // daily: a session's instances, entities and index rows are deleted this many days after it ends
+  RETENTION_SCHEDULE: '0 30 3 * * *'
+  SESSION_RETENTION_DAYS: '30'
+  // docs/reconciler.md: the queue observer and the reconciler, one each per slot (each reads only its own task hub's sessions)
+  QUEUE_OBSERVER_SCHEDULE: '*/10 * * * * *'
+  RECONCILER_SCHEDULE: '*/15 * * * * *'
   CITIZEN_JOIN_TIMEOUT_SECONDS: string(shared.citizenJoinTimeoutSeconds)
   DIAL_MAX_ATTEMPTS: string(shared.dialMaxAttempts)
   DIAL_WINDOW_SECONDS: string(shared.dialWindowSeconds)
@@ -88,6 +94,8 @@ var slotSettings = [
     ROOM_POOL_SIZE: string(slot.roomPoolSize)
     GENESYS_EVENTS_QUEUE: slot.eventsQueue
     WEBSITE_CONTENTSHARE: toLower('${functionAppName}-${slot.name}')
+    // the slots share the storage account: each slot's session index and warm-room queue under its own names
+    MAXCONF_STORAGE_PREFIX: toLower(slot.taskHubName)
     'AzureWebJobs.reaper.Disabled': slot.reaperEnabled ? 'false' : 'true'
     'AzureWebJobs.genesysEventsQueue.Disabled': slot.genesysEventsTriggerEnabled ? 'false' : 'true'
   }
@@ -100,6 +108,7 @@ var stickySettingNames = [
   'ROOM_POOL_SIZE'
   'GENESYS_EVENTS_QUEUE'
   'WEBSITE_CONTENTSHARE'
+  'MAXCONF_STORAGE_PREFIX'
   'AzureWebJobs.reaper.Disabled'
   'AzureWebJobs.genesysEventsQueue.Disabled'
 ]

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../src/logging/logger';
 import { discardBody, readBoundedBody } from './boundedBody';
+import { answerCors, type HostCors } from './cors';
 import type { AppFunctions, HttpFunction } from './functions';
 import { durableClientBindingName, triggerBinding, type FunctionInvoker, type TypedData } from './invoke';
 import { RPC_PREFIX, WEBHOOK_PREFIX, type ManagementApi } from './managementApi';
@@ -23,6 +24,8 @@ export interface HostServerOptions {
   clientData: () => unknown;
   /** largest request body read, in bytes; default 1 MiB */
   maxBodyBytes?: number;
+  /** browser origins the app's HTTP triggers answer (the Functions host's CORS setting) */
+  cors?: HostCors;
 }
 
 /** One HTTP server: the durable management API under its two prefixes, and the app's HTTP triggers. */
@@ -96,6 +99,7 @@ export function createHostServer(options: HostServerOptions): Server {
       }
     }
 
+    if (answerCors(req, res, options.cors)) return;
     const found = matchRoute(routes, url.pathname, method);
     switch (found.kind) {
       case 'matched':

@@ -41,6 +41,8 @@ export interface LocalHostOptions {
   hostname?: string;
   /** request bodies over this many bytes get 413 before they are read; default 1 MiB */
   maxBodyBytes?: number;
+  /** browser origins allowed to call the app's HTTP triggers (`Host.CORS`); default none */
+  corsOrigins?: readonly string[];
 }
 
 export interface LocalHost {
@@ -129,6 +131,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     logger,
     clientData,
     maxBodyBytes: options.maxBodyBytes,
+    ...(options.corsOrigins ? { cors: { origins: options.corsOrigins } } : {}),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { MaxConfConfig } from '../../src/config';
 import type { SipDestination } from '../../src/contracts/sip';
 import type { Logger } from '../../src/logging/logger';
+import type { StartedSimulator } from '../simulators';
+import type { VendorKnobs } from '../vendorKnobs';
 import { GENESYS_EVENTS_KEY_HEADER } from '../../src/http/genesysEvents';
 import { startGenesysSimulator, type GenesysSimulator } from './index';
 
@@ -22,7 +24,12 @@ export interface StartedGenesysSimulator {
  * MaxConf's own `POST /genesys/events` (the EventBridge API destination path), and the settings
  * that point the production client at it. Undefined when a real org is configured.
  */
-export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Logger): Promise<StartedGenesysSimulator | undefined> {
+export async function startGenesysSimulatorFor(
+  config: MaxConfConfig,
+  logger: Logger,
+  _earlier: readonly StartedSimulator[] = [],
+  knobs?: VendorKnobs,
+): Promise<StartedGenesysSimulator | undefined> {
   if (config.genesys.credentials) return undefined;
   // the simulator adds its own component name; the sink's warnings below use the same one
   const log = logger.child({ component: 'genesys-simulator' });
@@ -31,6 +38,7 @@ export async function startGenesysSimulatorFor(config: MaxConfConfig, logger: Lo
     queueName: config.genesys.queueName,
     agents: 2,
     answerDelayMs: 5000,
+    ...(knobs?.genesys.widgetUrl ? { widgetUrl: knobs.genesys.widgetUrl } : {}),
     ...(config.genesys.sipUri ? { sipUri: config.genesys.sipUri } : {}),
   });
   const eventsUrl = `http://127.0.0.1:${config.port}/genesys/events`;

@@ -9,8 +9,14 @@
  *     talks to (MaxConf API, conference node, Genesys API and login, the notifications WebSocket),
  *     and a Permissions-Policy that allows the camera only (never the microphone).
  *
+ * For the Customer App (`--app customer`): config.json from apps/customer-app/environments/<env>.json,
+ * and a CSP that connects only to MaxConf and the conference node and may not be framed by any
+ * site (`frame-ancestors 'none'`, plus X-Frame-Options DENY for old browsers); Permissions-Policy
+ * allows the camera, the microphone and speaker choice to the page itself.
+ *
  * Usage:
  *   node scripts/apps/staticwebapp-config.js --env test --out apps/agent-app/dist
+ *   node scripts/apps/staticwebapp-config.js --app customer --env test --out apps/customer-app/dist
  *   [AGENT_APP_OAUTH_CLIENT_ID=...] [AGENT_APP_VIDEO_QUEUE_IDS=id1,id2]
  * Exit: 0 written; 2 bad arguments or settings (the message names the field).
  */
@@ -18,7 +24,8 @@
 const { readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const ENVIRONMENTS = join(__dirname, '../../apps/agent-app/environments');
+const APPS = ['agent', 'customer'];
+const environmentsOf = (app) => join(__dirname, `../../apps/${app}-app/environments`);
 
 function fail(message) {
   const error = new Error(message);
@@ -78,10 +85,14 @@ function staticWebAppConfig(config) {
     "form-action 'none'",
     "object-src 'none'",
   ].join('; ');
+  return withHeaders({ 'Content-Security-Policy': csp, 'Permissions-Policy': 'camera=(self), microphone=(), display-capture=(), geolocation=(), payment=(), usb=()' });
+}
+
+/** What both apps deploy alike: caching of the settings and the page, and the fallback route. */
+function withHeaders(headers) {
   return {
     globalHeaders: {
-      'Content-Security-Policy': csp,
-      'Permissions-Policy': 'camera=(self), microphone=(), display-capture=(), geolocation=(), payment=(), usb=()',
+      ...headers,
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -96,24 +107,51 @@ function staticWebAppConfig(config) {
   };
 }
 
-function readEnvironment(name) {
+/** staticwebapp.config.json for the Customer App: its own page only, never framed. */
+function customerStaticWebAppConfig(config) {
+  const maxconf = originOf('maxconfApiBase', config.maxconfApiBase);
+  const node = originOf('conferenceNodeUrl', config.conferenceNodeUrl);
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src ${[...new Set(["'self'", maxconf, node])].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
+  return withHeaders({
+    'Content-Security-Policy': csp,
+    'Permissions-Policy': 'camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), geolocation=(), payment=(), usb=()',
+    'X-Frame-Options': 'DENY',
+  });
+}
+
+function readEnvironment(name, app = 'agent') {
+  if (!APPS.includes(app)) fail(`--app: one of ${APPS.join(', ')}`);
   if (!/^[a-z0-9-]+$/.test(name)) fail('--env: letters, digits and dashes');
-  const file = join(ENVIRONMENTS, `${name}.json`);
-  if (!existsSync(file)) fail(`--env: no apps/agent-app/environments/${name}.json`);
+  const file = join(environmentsOf(app), `${name}.json`);
+  if (!existsSync(file)) fail(`--env: no apps/${app}-app/environments/${name}.json`);
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
 function main(argv, env) {
   const args = {};
   for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
-  if (!args.env || !args.out) fail('usage: --env <name> --out <dir>');
-  const config = appConfig(readEnvironment(args.env), env);
+  if (!args.env || !args.out) fail('usage: [--app agent|customer] --env <name> --out <dir>');
+  const app = args.app ?? 'agent';
+  const settings = readEnvironment(args.env, app);
+  const config = app === 'customer' ? settings : appConfig(settings, env);
+  const swa = app === 'customer' ? customerStaticWebAppConfig(config) : staticWebAppConfig(config);
   writeFileSync(join(args.out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  writeFileSync(join(args.out, 'staticwebapp.config.json'), `${JSON.stringify(staticWebAppConfig(config), null, 2)}\n`);
+  writeFileSync(join(args.out, 'staticwebapp.config.json'), `${JSON.stringify(swa, null, 2)}\n`);
   process.stdout.write(`wrote config.json and staticwebapp.config.json for ${args.env} in ${args.out}\n`);
 }
 
-module.exports = { appConfig, staticWebAppConfig, readEnvironment };
+module.exports = { appConfig, staticWebAppConfig, customerStaticWebAppConfig, readEnvironment };
 
 if (require.main === module) {
   try {

@@ -14,6 +14,15 @@ export interface MaxConfConfig {
   deadlines: Deadlines;
   roomPoolSize: number;
   reaperSchedule: string;
+  retention: {
+    /** NCRONTAB (six fields) of the retention run */
+    schedule: string;
+    /** how long after its end a session's instances, entities and index rows are kept */
+    sessionDays: number;
+  };
+  /** NCRONTAB schedules of the queue observer and the reconciler (docs/reconciler.md) */
+  queueObserverSchedule: string;
+  reconcilerSchedule: string;
   serviceHours: { timeZone: string; regular: ServicePeriod[] };
   pexip: {
     /** undefined: no management node configured, the local host starts the simulator */
@@ -39,7 +48,21 @@ export interface MaxConfConfig {
     serviceBusNamespace: string | undefined;
   };
   auth: { jwksUrl: string | undefined; issuer: string; audience: string };
+  /** the Function App's own storage account (shared with the task hub): the session index and the warm-room queue */
+  storage: {
+    /** undefined: none configured (local profile only; the functions that need it fail) */
+    account: StorageAccountSetting | undefined;
+    /** prefix of MaxConf's table and queue names in that account; differs per slot sharing it */
+    prefix: string;
+  };
 }
+
+/**
+ * `AzureWebJobsStorage` as the Functions host reads it: a connection string (Azurite locally), or
+ * the identity-based form on Azure (`AzureWebJobsStorage__accountName`, with `__clientId` naming a
+ * user-assigned identity). The credential object is made by the composition root.
+ */
+export type StorageAccountSetting = { connectionString: string } | { accountName: string; clientId: string | undefined };
 
 /** Secrets the local profile may generate for itself when none are set. */
 export interface DevSecrets {
@@ -52,6 +75,10 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The observers' defaults: a queued caller's position is at most this old; a lost sink event costs this long. */
+const EVERY_TEN_SECONDS = '*/10 * * * * *';
+const EVERY_FIFTEEN_SECONDS = '*/15 * * * * *';
 
 const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const text = z.preprocess(blankIsUnset, z.string().trim().min(1).optional());
@@ -114,7 +141,30 @@ const envSchema = z.object({
   RECONNECT_GRACE_SECONDS: nonNegativeInt,
   MAX_CALL_SECONDS: positiveInt,
   SESSION_LIFETIME_SECONDS: positiveInt,
+  RETENTION_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  SESSION_RETENTION_DAYS: nonNegativeInt,
+  AzureWebJobsStorage: text,
+  AzureWebJobsStorage__accountName: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^[a-z0-9]{3,24}$/, '3 to 24 lower-case letters and digits').optional(),
+  ),
+  AzureWebJobsStorage__clientId: text,
+  MAXCONF_STORAGE_PREFIX: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,40}$/, '3 to 41 letters and digits, starting with a letter').optional(),
+  ),
   REAPER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  QUEUE_OBSERVER_SCHEDULE: z.preprocess(
+    blankIsUnset,
+    z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
+  ),
+  RECONCILER_SCHEDULE: z.preprocess(
     blankIsUnset,
     z.string().regex(/^(\S+\s+){5}\S+$/, 'an NCRONTAB expression with six fields').optional(),
   ),
@@ -138,6 +188,7 @@ const REQUIRED_OUTSIDE_LOCAL: (keyof ParsedEnv)[] = [
   'AUTH_JWKS_URL',
   'AUTH_ISSUER',
   'AUTH_AUDIENCE',
+  'MAXCONF_STORAGE_PREFIX',
 ];
 
 function fail(message: string): never {
@@ -188,6 +239,12 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
   if (!profile.simulatorsAllowed) {
     const missing = REQUIRED_OUTSIDE_LOCAL.find((name) => e[name] === undefined);
     if (missing) fail(`${missing} is required when MAXCONF_ENV=${e.MAXCONF_ENV}`);
+    if (e.AzureWebJobsStorage === undefined && e.AzureWebJobsStorage__accountName === undefined) {
+      fail(`AzureWebJobsStorage (or AzureWebJobsStorage__accountName) is required when MAXCONF_ENV=${e.MAXCONF_ENV}`);
+    }
+  }
+  if (e.AzureWebJobsStorage !== undefined && e.AzureWebJobsStorage__accountName !== undefined) {
+    fail('set either AzureWebJobsStorage or AzureWebJobsStorage__accountName, not both');
   }
   const auth = pexipAuth(e);
   if (e.PEXIP_MANAGEMENT_URL !== undefined && auth === undefined) {
@@ -231,6 +288,10 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     deadlines,
     roomPoolSize: e.ROOM_POOL_SIZE ?? profile.roomPoolSize,
     reaperSchedule: e.REAPER_SCHEDULE ?? profile.reaperSchedule,
+    // daily at 03:30 UTC (19:30/20:30 in Vancouver, after the service's hours)
+    retention: { schedule: e.RETENTION_SCHEDULE ?? '0 30 3 * * *', sessionDays: e.SESSION_RETENTION_DAYS ?? 30 },
+    queueObserverSchedule: e.QUEUE_OBSERVER_SCHEDULE ?? EVERY_TEN_SECONDS,
+    reconcilerSchedule: e.RECONCILER_SCHEDULE ?? EVERY_FIFTEEN_SECONDS,
     serviceHours: profile.serviceHours,
     pexip: {
       managementUrl: e.PEXIP_MANAGEMENT_URL?.replace(/\/+$/, ''),
@@ -262,6 +323,15 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
       jwksUrl: e.AUTH_JWKS_URL,
       issuer: e.AUTH_ISSUER ?? 'maxconf-local-dev',
       audience: e.AUTH_AUDIENCE ?? 'api://maxconf-local',
+    },
+    storage: {
+      account:
+        e.AzureWebJobsStorage !== undefined
+          ? { connectionString: e.AzureWebJobsStorage }
+          : e.AzureWebJobsStorage__accountName !== undefined
+            ? { accountName: e.AzureWebJobsStorage__accountName, clientId: e.AzureWebJobsStorage__clientId }
+            : undefined,
+      prefix: e.MAXCONF_STORAGE_PREFIX ?? 'maxconf',
     },
   };
 }

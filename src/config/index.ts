@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseConfig, type DevSecrets, type MaxConfConfig } from './config';
 
 export { ConfigError, parseConfig } from './config';
-export type { MaxConfConfig, PexipAuth, DevSecrets } from './config';
+export type { MaxConfConfig, PexipAuth, DevSecrets, StorageAccountSetting } from './config';
 export { PROFILES, ENVIRONMENTS } from './profiles';
 export type { Deadlines, EnvironmentName, Profile, ServicePeriod } from './profiles';
 

@@ -83,28 +83,32 @@ const TimelineEntry = z.object({
 });
 
 export const SessionRecord = z.object({
-  id: z.string(),
-  runtimeStatus: z.string(),
-  createdTime: z.string(),
-  lastUpdatedTime: z.string(),
-  roomName: z.string().optional(),
-  videoCallId: z.string().optional(),
-  phase: z.string().optional(),
-  outcome: z.string().nullable().optional(),
-  conversationId: z.string().nullable().optional(),
-  agentUserId: z.string().nullable().optional(),
+  id: z.string().meta({ description: 'the session id: its room name' }),
+  roomName: z.string(),
+  videoCallId: z.string(),
+  phase: z.enum(['waiting_for_citizen', 'dialing', 'queued', 'in_call', 'reconnecting', 'ending', 'ended']),
+  outcome: z.string().nullable(),
+  createdAt: z.string(),
+  endedAt: z.string().nullable(),
+  updatedAt: z.string().meta({ description: 'when the session last changed what support sees' }),
+  conversationId: z.string().nullable(),
+  agentUserId: z.string().nullable(),
+  answeredAt: z.string().nullable(),
   queue: z
     .object({ estimatedWaitSeconds: z.number().optional(), position: z.number().optional(), at: z.string() })
-    .nullable()
-    .optional(),
-  citizenParticipants: z.array(z.string()).optional(),
-  sipParticipantId: z.string().nullable().optional(),
-  timeline: z.array(TimelineEntry).optional(),
+    .nullable(),
+  dialAttempts: z.number().int(),
+  teardown: z.object({ ok: z.boolean(), detail: z.string().optional() }).nullable(),
+  revision: z.number().int().meta({ description: 'grows with every change the session records' }),
+  timeline: z.array(TimelineEntry).meta({ description: 'the whole timeline, oldest first' }),
 }).meta({ id: 'SessionRecord' });
 
 export const SessionList = z.object({
   sessions: z.array(SessionRecord.omit({ timeline: true })),
   page: z.number().int(),
   pageSize: z.number().int(),
-  total: z.number().int(),
+  continuationToken: z
+    .string()
+    .optional()
+    .meta({ description: 'pass it back for the next page; absent on the last page. (`total` is gone: counting every match would scan the index.)' }),
 }).meta({ id: 'SessionList' });

@@ -5,6 +5,7 @@ import type { CallTruth, SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { activity, entity, orchestration, type EntityOperation } from './durableSpec';
 import type { RoomActivityResult, RoomPoolOperations, RoomPoolState } from './roomPool';
+import { RecordSessionInput, type RecordSessionResult } from './sessionRecord';
 
 /**
  * THE table of MaxConf's durable functions: every orchestration, activity and entity, its name
@@ -119,6 +120,9 @@ export type CreatePoolRoomInput = z.infer<typeof CreatePoolRoomInput>;
 export const TagRoomInput = z.object({ name: z.string().min(1).max(250), tag: z.string() });
 export type TagRoomInput = z.infer<typeof TagRoomInput>;
 
+export const OfferWarmRoomInput = z.object({ name: z.string().min(1).max(250), id: z.number().int(), createdAt: z.string().max(40) });
+export type OfferWarmRoomInput = z.infer<typeof OfferWarmRoomInput>;
+
 export const DeleteRoomInput = z.object({ name: z.string().min(1).max(250) });
 export type DeleteRoomInput = z.infer<typeof DeleteRoomInput>;
 export interface DeleteRoomResult {
@@ -129,6 +133,11 @@ export interface DeleteRoomResult {
 export interface ClaimRoomInput {
   /** the room's new tag (IDIM's URL, derived from the session's UUI) */
   tag: string;
+  /**
+   * set when the HTTP handler found the warm-room queue empty: the pool's ready rooms are all in
+   * that queue, so the claim goes straight to the on-demand room (no room handed out twice)
+   */
+  onDemandOnly?: boolean;
 }
 export type ClaimRoomOutput =
   | { ok: true; room: PexipConference; source: 'pool' | 'on_demand' }
@@ -178,12 +187,15 @@ export const ACTIVITIES = {
   dialQueue: activity<DialQueueInput, DialQueueResult>('dialQueue', DialQueueInput),
   teardownSession: activity<TeardownInput, TeardownResult>('teardownSession', TeardownInput),
   checkCallTruth: activity<CheckCallTruthInput, CallTruth>('checkCallTruth', CheckCallTruthInput),
+  /** writes the session's support record and its new timeline lines to the session index */
+  recordSession: activity<RecordSessionInput, RecordSessionResult>('recordSession', RecordSessionInput),
   genesysQueueStatus: activity<GenesysQueueStatusInput, GenesysQueueStatusResult>('genesysQueueStatus', GenesysQueueStatusInput),
   genesysDisconnect: activity<GenesysDisconnectInput, GenesysDisconnectResult>('genesysDisconnect', GenesysDisconnectInput),
   genesysFindConversation: activity<GenesysFindConversationInput, GenesysFindConversationResult>('genesysFindConversation', GenesysFindConversationInput),
   pexipCreatePoolRoom: activity<CreatePoolRoomInput, RoomActivityResult>('pexipCreatePoolRoom', CreatePoolRoomInput),
   pexipTagRoom: activity<TagRoomInput, RoomActivityResult>('pexipTagRoom', TagRoomInput),
   pexipDeleteRoom: activity<DeleteRoomInput, DeleteRoomResult>('pexipDeleteRoom', DeleteRoomInput),
+  offerWarmRoom: activity<OfferWarmRoomInput, null>('offerWarmRoom', OfferWarmRoomInput),
 } as const;
 
 export const ENTITIES = {

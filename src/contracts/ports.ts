@@ -10,11 +10,16 @@ import type { PublishOutcome, SessionEvent } from './sessionEvents';
 /** What code outside orchestrations may ask of the durable runtime; typed by the durable table. */
 export interface DurableControl {
   startNew<I, O>(orchestration: OrchestrationSpec<I, O>, instanceId: string, input: NoInfer<I>): Promise<void>;
+  /** one management call; rejects with InstanceNotRunningError when the instance is unknown (404) or finished (410) */
   raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void>;
   getStatus(instanceId: string): Promise<InstanceStatus | undefined>;
   /** instances created in the span (all pages), optionally only those in the given runtime states */
   listInstances(filter: { createdFrom?: Date; createdTo?: Date; runtimeStatus?: string[] }): Promise<InstanceStatus[]>;
   terminate(instanceId: string, reason: string): Promise<void>;
+  /** deletes a finished instance and its history: the count deleted (0: none such); a running one is refused (the extension's 412) */
+  purge(instanceId: string): Promise<number>;
+  /** deletes the finished (Completed, Failed, Terminated) orchestrations created in the span: the count deleted */
+  purgeFinished(filter: { createdFrom: Date; createdTo: Date }): Promise<number>;
   signalEntity<S, Ops extends Record<string, EntityOperation>, K extends keyof Ops & string>(
     entity: EntitySpec<S, Ops>,
     key: string,
@@ -22,6 +27,19 @@ export interface DurableControl {
     ...input: Ops[K]['input'] extends undefined ? [] : [Ops[K]['input']]
   ): Promise<void>;
   readEntityState<S, Ops extends Record<string, EntityOperation>>(entity: EntitySpec<S, Ops>, key: string): Promise<S | undefined>;
+}
+
+/**
+ * raiseEvent's refusal: the runtime answered 404 (no such instance) or 410 (it has finished).
+ * The publisher maps it to its outcome, so a raise needs no status read before it.
+ */
+export class InstanceNotRunningError extends Error {
+  constructor(
+    readonly instanceId: string,
+    readonly reason: 'not_found' | 'finished',
+  ) {
+    super(reason === 'not_found' ? 'no such instance' : 'the instance has finished');
+  }
 }
 
 export interface InstanceStatus {

@@ -68,6 +68,8 @@ export const PoolOperation = z.discriminatedUnion('op', [
   z.object({ op: z.literal('createFailed'), name }),
   z.object({ op: z.literal('abandonClaim'), name }),
   z.object({ op: z.literal('claim'), claimId: z.string().min(1).max(300), at }),
+  /** the HTTP handler took this ready room from the warm-room queue itself: the pool's books follow */
+  z.object({ op: z.literal('takeReady'), name, claimId: z.string().min(1).max(300), at }),
   z.object({ op: z.literal('markBroken'), name, reason: z.string(), at }),
   z.object({ op: z.literal('removed'), name }),
   z.object({ op: z.literal('grow'), count: z.number() }),
@@ -85,6 +87,7 @@ export interface PoolResults {
   createFailed: null;
   abandonClaim: null;
   claim: ClaimOutcome;
+  takeReady: { taken: boolean };
   markBroken: null;
   removed: null;
   grow: null;

@@ -47,7 +47,7 @@ export interface SessionSettings {
 }
 
 /** The behaviour new sessions start with (see SessionSettings.version). */
-export const SESSION_BEHAVIOUR_VERSION = 2;
+export const SESSION_BEHAVIOUR_VERSION = 3;
 /** From this behaviour on, the queue observer, not the session, follows a queued call. */
 export const QUEUE_OBSERVER_BEHAVIOUR = 3;
 

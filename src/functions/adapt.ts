@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { EntityId, OrchestrationRuntimeStatus, type DurableClient, type DurableOrchestrationStatus } from 'durable-functions';
-import type { DurableControl, InstanceStatus, RequestContext } from '../contracts/ports';
+import axios, { type AxiosInstance } from 'axios';
+import { InstanceNotRunningError, type DurableControl, type InstanceStatus, type RequestContext } from '../contracts/ports';
 import type { ApiRequest, ApiResponse } from '../http/types';
 import { MAX_READ_BYTES } from '../http/validation';
 
@@ -52,13 +53,41 @@ export function toHttpResponse(response: ApiResponse): HttpResponseInit {
   return { status: response.status, headers, body: JSON.stringify(response.body) };
 }
 
+/**
+ * One HTTP client for the management calls the SDK would answer too loosely: made once by the
+ * composition root, shared by every invocation (keep-alive connections to the host).
+ */
+export function managementHttp(): AxiosInstance {
+  return axios.create({ validateStatus: () => true, headers: { 'content-type': 'application/json' }, timeout: 30_000 });
+}
+
+/**
+ * raiseEvent through the extension's own `sendEventPostUri` (the binding's management links, the
+ * URL the SDK posts to): durable-functions 3.5 resolves a 410 (instance finished) as if the event
+ * had been taken, and the port must tell the two apart without a status read first.
+ */
+async function raiseDirect(http: AxiosInstance, client: DurableClient, instanceId: string, eventName: string, data: unknown): Promise<void> {
+  const url = client.createHttpManagementPayload(encodeURIComponent(instanceId)).sendEventPostUri.replace('{eventName}', encodeURIComponent(eventName));
+  const body = JSON.stringify(data ?? null);
+  // a kept-alive socket the host closed as we reused it: the post never arrived, so send it once more
+  // (a repeat that did arrive is harmless: the session drops an event id it has taken)
+  const response = await http.post(url, body).catch((error: unknown) => {
+    if (isStaleSocket(error)) return http.post(url, body);
+    throw error;
+  });
+  if (response.status === 202 || response.status === 200) return;
+  if (response.status === 404) throw new InstanceNotRunningError(instanceId, 'not_found');
+  if (response.status === 410) throw new InstanceNotRunningError(instanceId, 'finished');
+  throw new Error(`raiseEvent answered HTTP ${response.status}`);
+}
+
 /** The durable-functions client behind the small port the handlers use. */
-export function durableControl(client: DurableClient): DurableControl {
+export function durableControl(client: DurableClient, http: AxiosInstance): DurableControl {
   return {
     async startNew(orchestration, instanceId, input) {
       await client.startNew(orchestration.name, { instanceId, input });
     },
-    raiseEvent: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    raiseEvent: (instanceId, eventName, data) => raiseDirect(http, client, instanceId, eventName, data),
     async getStatus(instanceId) {
       try {
         return toInstanceStatus(await client.getStatus(instanceId));
@@ -76,6 +105,13 @@ export function durableControl(client: DurableClient): DurableControl {
       return found.map(toInstanceStatus);
     },
     terminate: (instanceId, reason) => client.terminate(instanceId, reason),
+    async purge(instanceId) {
+      return (await client.purgeInstanceHistory(instanceId)).instancesDeleted;
+    },
+    async purgeFinished(filter) {
+      const finished = runtimeStatuses(['Completed', 'Failed', 'Terminated']);
+      return (await client.purgeInstanceHistoryBy({ createdTimeFrom: filter.createdFrom, createdTimeTo: filter.createdTo, runtimeStatus: finished })).instancesDeleted;
+    },
     signalEntity: (entity, key, operation, ...input) => client.signalEntity(new EntityId(entity.name, key), operation, input[0]),
     async readEntityState<S>(entity: { name: string }, key: string) {
       const response = await client.readEntityState<S>(new EntityId(entity.name, key));
@@ -100,6 +136,10 @@ function toInstanceStatus(s: DurableOrchestrationStatus): InstanceStatus {
     createdTime: new Date(s.createdTime).toISOString(),
     lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
   };
+}
+
+function isStaleSocket(error: unknown): boolean {
+  return axios.isAxiosError(error) && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
 }
 
 function isNotFound(error: unknown): boolean {

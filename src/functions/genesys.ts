@@ -3,7 +3,7 @@ import { genesysDisconnectActivity, genesysFindConversationActivity, genesysQueu
 import { conversationIndexEntity } from '../../entities/conversationIndex';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
 import type { GenesysConversations } from '../adapters/genesys/conversations';
-import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage } from '../adapters/genesys/ingest';
+import { FLOW_OUTCOME_ATTRIBUTE, ingestMessage, LinkedConversations } from '../adapters/genesys/ingest';
 import {
   inlineEnvelopeQueue,
   inProcessEnvelopeQueue,
@@ -45,6 +45,8 @@ export function genesysRegistrations(services: AppServices, wiring: GenesysWirin
 
   const conversations = (): GenesysConversations | undefined => wiring.conversations ?? services.genesys();
 
+  // one per app instance, shared by every invocation of the consumer
+  const linked = new LinkedConversations();
   const consumer = (context: RequestContext) => {
     if (!context.durable) throw new Error('Genesys event ingestion needs a durable client binding');
     const durable = context.durable;
@@ -53,6 +55,7 @@ export function genesysRegistrations(services: AppServices, wiring: GenesysWirin
       publisher: durableSessionEventPublisher(durable),
       logger: log.child({ invocationId: context.invocationId }),
       flowOutcomeOf: async (conversationId: string) => conversations()?.customerAttribute(conversationId, FLOW_OUTCOME_ATTRIBUTE),
+      linked,
     };
     return async (message: unknown) => void (await ingestMessage(message, deps));
   };

@@ -1,3 +1,4 @@
+import { offerWarmRoomActivity } from '../../activities/warmRoom';
 import { createPoolRoomActivity, deleteRoomActivity, tagRoomActivity, type PoolActivityDeps } from '../../activities/pexipRoom';
 import { pexipSinkStateEntity } from '../../entities/pexipSinkState';
 import { roomPoolEntity } from '../../entities/roomPool';
@@ -55,6 +56,7 @@ export function pexipRegistrations(services: AppServices): Registration[] {
     activityRegistration(ACTIVITIES.pexipCreatePoolRoom, createPoolRoomActivity(deps)),
     activityRegistration(ACTIVITIES.pexipTagRoom, tagRoomActivity(deps)),
     activityRegistration(ACTIVITIES.pexipDeleteRoom, deleteRoomActivity(deps)),
+    activityRegistration(ACTIVITIES.offerWarmRoom, offerWarmRoomActivity(services.warmRoomQueue)),
     {
       kind: 'timer',
       name: 'roomPoolKeeper',

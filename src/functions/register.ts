@@ -1,17 +1,18 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableControl, requestContext, toApiRequest, toHttpResponse } from './adapt';
+import { durableControl, managementHttp, requestContext, toApiRequest, toHttpResponse } from './adapt';
 import type { Registration } from './registration';
 
 /** Hands every entry of the registration list to @azure/functions / durable-functions. The only caller of `app.*`. */
 export function register(registrations: Registration[]): void {
+  const http = managementHttp();
   for (const r of registrations) {
     switch (r.kind) {
       case 'http': {
         const common = { route: r.route, methods: r.methods, authLevel: 'anonymous' as const };
         const serve = async (request: HttpRequest, context: InvocationContext, client?: df.DurableClient) =>
           toHttpResponse(
-            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client))),
+            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client, http))),
           );
         if (r.durableClient) {
           df.app.client.http(r.name, { ...common, handler: (request, client, context) => serve(request, context, client) });
@@ -24,10 +25,10 @@ export function register(registrations: Registration[]): void {
         if (r.durableClient) {
           df.app.client.timer(r.name, {
             schedule: r.schedule,
-            handler: (_timer, client, context) => r.handler(requestContext(context, durableControl(client))),
+            handler: (timer, client, context) => r.handler(requestContext(context, durableControl(client, http)), firedAt(timer)),
           });
         } else {
-          app.timer(r.name, { schedule: r.schedule, handler: (_timer, context) => r.handler(requestContext(context, undefined)) });
+          app.timer(r.name, { schedule: r.schedule, handler: (timer, context) => r.handler(requestContext(context, undefined), firedAt(timer)) });
         }
         break;
       case 'serviceBusQueue': {
@@ -35,7 +36,7 @@ export function register(registrations: Registration[]): void {
         if (r.durableClient) {
           df.app.client.serviceBusQueue(r.name, {
             ...common,
-            handler: (message, client, context) => r.handler(message, requestContext(context, durableControl(client))),
+            handler: (message, client, context) => r.handler(message, requestContext(context, durableControl(client, http))),
           });
         } else {
           app.serviceBusQueue(r.name, {
@@ -56,4 +57,13 @@ export function register(registrations: Registration[]): void {
         break;
     }
   }
+}
+
+/**
+ * When the runtime fired a timer: the schedule status's `lastUpdated`, which the runtime sets as
+ * it fires (the local host from its own clock, virtual in tests). Undefined when absent.
+ */
+function firedAt(timer: { scheduleStatus?: { lastUpdated?: string } } | undefined): Date | undefined {
+  const at = Date.parse(timer?.scheduleStatus?.lastUpdated ?? '');
+  return Number.isNaN(at) ? undefined : new Date(at);
 }

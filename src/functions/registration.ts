@@ -36,7 +36,8 @@ export interface TimerRegistration {
   /** NCRONTAB, six fields */
   schedule: string;
   durableClient: boolean;
-  handler: (context: RequestContext) => Promise<void>;
+  /** `firedAt`: when the runtime fired it (its schedule status), if it says */
+  handler: (context: RequestContext, firedAt?: Date) => Promise<void>;
 }
 
 export interface ServiceBusQueueRegistration {

@@ -1,6 +1,7 @@
 import { withErrorBoundary } from '../http/errorBoundary';
 import { healthHandler, type DependencyProbe } from '../http/health';
 import { genesysRegistrations } from './genesys';
+import { observerRegistrations } from './observers';
 import { pexipRegistrations } from './pexip';
 import type { Registration } from './registration';
 import { sessionRegistrations } from './session';
@@ -44,6 +45,7 @@ export function buildRegistrations(services: AppServices): Registration[] {
     ...pexipRegistrations(services),
     ...genesysRegistrations(services),
     ...sessionRegistrations(services),
+    ...observerRegistrations(services),
   ];
   return registrations.map((r) => (r.kind === 'http' ? { ...r, handler: withErrorBoundary(r.route, r.handler, services.logger) } : r));
 }

@@ -1,10 +1,11 @@
 import { dialQueueActivity, teardownSessionActivity } from '../../activities/callSession';
 import { checkCallTruthActivity } from '../../activities/callTruth';
+import { recordSessionActivity } from '../../activities/readModel';
 import { callSession } from '../../orchestrators/callSession';
 import { verifierFromConfig } from '../adapters/auth';
 import { durableSessionEventPublisher } from '../adapters/durable/sessionEventPublisher';
 import type { PexipCalls, PexipRooms } from '../adapters/pexip';
-import { ACTIVITIES, ENTITIES, ORCHESTRATIONS } from '../contracts/durable';
+import { ACTIVITIES, ORCHESTRATIONS } from '../contracts/durable';
 import type { DurableControl } from '../contracts/ports';
 import { sessionSettings } from '../domain/session';
 import { createAgentTokenValidator } from '../http/agentAuth';
@@ -22,7 +23,8 @@ import {
 import { getSessionHandler, listSessionsHandler, terminateSessionHandler } from '../http/sessions';
 import type { ApiHandler } from '../http/types';
 import { reap } from '../maintenance/reaper';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, readRoomPool } from '../session/roomPoolClient';
+import { purgeExpired } from '../maintenance/retention';
+import { claimWarmRoom, clearRoomPool, growRoomPool, readRoomPool } from '../session/roomPoolClient';
 import { activityRegistration, orchestrationRegistration, type HttpMethod, type Registration } from './registration';
 import type { AppServices } from './services';
 
@@ -66,9 +68,13 @@ export function sessionRegistrations(services: AppServices): Registration[] {
     verifier,
     rooms,
     roomPrefix: config.pexip.roomPrefix,
-    claimRoom: claimRoomFromPool,
+    claimRoom: (durable: DurableControl, tag: string) => claimWarmRoom({ queue: services.warmRoomQueue, rooms, logger, now }, durable, tag),
     growPool: growRoomPool,
-    clearPool: (durable: DurableControl) => clearRoomPool(durable),
+    async clearPool(durable: DurableControl) {
+      // the queue's messages name the rooms the clear deletes: empty it first so no create claims one
+      await (await services.warmRoomQueue()).clear();
+      return clearRoomPool(durable);
+    },
     publisher: durableSessionEventPublisher,
     settings: sessionSettings(config.deadlines),
     logger,
@@ -77,10 +83,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
   const sessionDeps = {
     verifier,
     publisher: durableSessionEventPublisher,
-    async roomOfConversation(durable: DurableControl, conversationId: string) {
-      const state = await durable.readEntityState(ENTITIES.conversationIndex, conversationId);
-      return state?.roomName ?? undefined;
-    },
+    index: services.sessionIndex,
     now,
   };
   const validateAgentToken = createAgentTokenValidator({
@@ -119,6 +122,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
       ACTIVITIES.checkCallTruth,
       checkCallTruthActivity({ calls: activityDeps.calls, conversations: () => services.genesys(), genesysSipUri: config.genesys.sipUri, logger }),
     ),
+    activityRegistration(ACTIVITIES.recordSession, recordSessionActivity({ index: services.sessionIndex, logger })),
     {
       kind: 'timer',
       name: 'reaper',
@@ -139,6 +143,18 @@ export function sessionRegistrations(services: AppServices): Registration[] {
           },
           context.durable,
         );
+      },
+    },
+    {
+      kind: 'timer',
+      name: 'retention',
+      schedule: config.retention.schedule,
+      durableClient: true,
+      async handler(context, firedAt) {
+        if (!context.durable) return;
+        // the later of the app's clock and the runtime's: the local host's clock is virtual in tests
+        const at = () => new Date(Math.max(now().getTime(), firedAt?.getTime() ?? 0));
+        await purgeExpired({ index: services.sessionIndex, retentionMs: config.retention.sessionDays * 24 * 3600_000, logger, now: at }, context.durable);
       },
     },
   ];

@@ -1,10 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SessionEvent, SessionEventPublisher, PublishOutcome } from '../contracts';
-import { ENTITIES } from '../contracts/durable';
+import type { SessionEvent, SessionEventPublisher } from '../contracts';
 import type { Logger } from '../logging/logger';
+import { RecentSinkEvents } from '../adapters/pexip/recentSinkEvents';
 import {
   isSessionRoom,
-  newEvents,
   parseSinkBody,
   SinkPayloadError,
   translateSinkEvent,
@@ -23,6 +22,8 @@ export interface EventSinkOptions {
   now(): Date;
   publisher(durable: DurableControl): SessionEventPublisher;
   maxBytes?: number;
+  /** what this app instance has already handed on; one per handler (so per app instance) unless given */
+  recent?: RecentSinkEvents;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -52,10 +53,16 @@ function authorised(header: string | undefined, expected: { username: string; pa
  * that changes nothing; a good one is answered once its events are durably queued on their
  * sessions. Events about rooms that are not a live session here are acknowledged and counted,
  * never refused, so a node never retries them forever.
+ *
+ * Cost: noise (keep-alives, other rooms, `participant_updated` of a leg already reported, events
+ * of a session seen finished) is filtered in memory (RecentSinkEvents) and answered with no
+ * durable call; each event that gets through is ONE raise. A bulk post is one unit of work:
+ * grouped by room, each room's events raised in order, the rooms side by side.
  */
 export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
   const maxBytes = options.maxBytes ?? EVENT_SINK_MAX_BYTES;
   const log = options.logger.child({ route: 'event_sink' });
+  const recent = options.recent ?? new RecentSinkEvents();
   return async (request, context) => {
     const tooLarge = bodyTooLarge(request, maxBytes);
     if (tooLarge) return tooLarge;
@@ -82,9 +89,6 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
       }
       throw error;
     }
-    const durable = context.durable;
-    if (!durable) return problem(503, 'unavailable', 'Durable runtime unavailable', 'events were not accepted; retry');
-
     const counts = { received: parsed.length, ignored: 0, foreign: 0, duplicate: 0, accepted: 0, unknown_session: 0, session_finished: 0, unusable_fields: 0 };
     const byRoom = new Map<string, SessionEvent[]>();
     for (const event of parsed) {
@@ -98,30 +102,46 @@ export function eventSinkHandler(options: EventSinkOptions): ApiHandler {
         counts.foreign++;
         continue;
       }
-      byRoom.set(translated.roomName, [...(byRoom.get(translated.roomName) ?? []), translated]);
+      const room = byRoom.get(translated.roomName);
+      if (room) room.push(translated);
+      else byRoom.set(translated.roomName, [translated]);
+    }
+    const work: [string, SessionEvent[]][] = [];
+    for (const [room, events] of byRoom) {
+      if (recent.isFinished(room)) {
+        counts.session_finished += events.length;
+        continue;
+      }
+      const publish = recent.unseen(room, events);
+      counts.duplicate += events.length - publish.length;
+      if (publish.length > 0) work.push([room, publish]);
     }
 
-    const publisher = options.publisher(durable);
-    try {
-      for (const [room, events] of byRoom) {
-        const state = await durable.readEntityState(ENTITIES.pexipSinkState, room);
-        const { publish, state: next } = newEvents(events, state);
-        counts.duplicate += events.length - publish.length;
-        let outcome: PublishOutcome | undefined;
-        for (const event of publish) {
-          outcome = await publisher.publish(event);
+    if (work.length > 0) {
+      const durable = context.durable;
+      if (!durable) return problem(503, 'unavailable', 'Durable runtime unavailable', 'events were not accepted; retry');
+      const publisher = options.publisher(durable);
+      const raiseInOrder = async (room: string, events: SessionEvent[]) => {
+        for (const [i, event] of events.entries()) {
+          const outcome = await publisher.publish(event);
           counts[outcome]++;
-          // stop at the first event the session cannot take: the rest of that room's batch would meet the same fate
-          if (outcome !== 'accepted') {
-            counts[outcome] += publish.length - publish.indexOf(event) - 1;
-            break;
+          if (outcome === 'accepted') {
+            recent.record(room, event);
+            continue;
           }
+          if (outcome === 'session_finished') recent.markFinished(room);
+          // the session cannot take this one, so neither the rest of its batch
+          counts[outcome] += events.length - i - 1;
+          return;
         }
-        if (publish.length > 0 && outcome === 'accepted') await durable.signalEntity(ENTITIES.pexipSinkState, room, 'record', next);
+      };
+      const results = await Promise.allSettled(work.map(([room, events]) => raiseInOrder(room, events)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        // what was taken is remembered; Pexip's retry of this post re-raises only the rest
+        log.error({ err: failed.reason, counts }, 'event sink could not queue events');
+        return problem(503, 'unavailable', 'Events could not be queued', 'retry later');
       }
-    } catch (error) {
-      log.error({ err: error, counts }, 'event sink could not queue events');
-      return problem(503, 'unavailable', 'Events could not be queued', 'retry later');
     }
     if (counts.unusable_fields > 0) {
       // names the fields only, never their values: a vendor's odd value can carry citizen data

@@ -336,11 +336,15 @@ export function coreRoutes(): DocumentedRoute[] {
         operationId: 'sessionList',
         tags: [SUPPORT],
         summary: 'Sessions filtered by phase, outcome, time, room, Genesys conversation or video call id (support role)',
+        description:
+          'Read from the session index, newest first by creation time (default window: the 7 days before `to`, at most 366 days). ' +
+          'Page on with the answer\'s `continuationToken`; `page` still works for v1-era callers, skipping at most 2,000 sessions. ' +
+          'Changed from the first v2 API: the answer carries no `total` (counting every match would scan the index) and no durable runtime status.',
         security: support,
         request: { query: SessionListQuery },
         responses: {
           200: json(SessionList, 'a page of sessions'),
-          400: problem('a bad filter (`invalid-params` names it), or from after to', ['invalid-input']),
+          400: problem('a bad filter (`invalid-params` names it), `from` not before `to`, or a `continuationToken` this list did not issue', ['invalid-input']),
           ...bearerRefusals(ROLES.support),
           ...INTERNAL,
         },

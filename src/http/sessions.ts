@@ -1,24 +1,30 @@
 import { z } from 'zod';
 import type { BearerVerifier } from '../adapters/auth';
 import { ROLES } from '../adapters/auth';
+import { InvalidContinuationToken } from '../adapters/storage/sessionIndex';
 import type { SessionEventPublisher } from '../contracts';
-import { isCallSession } from '../contracts/durable';
+import type { Page, SessionIndex, SessionRecord, TimelineLine } from '../contracts/sessionIndex';
 import { OUTCOMES } from '../domain/session';
-import type { SessionView } from '../domain/sessionView';
 import { ConversationId, SessionId, VideoCallId } from '../contracts/ids';
-import { bodyTooLarge, checkId, invalidInput, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
-import { problem, type ApiHandler, type ApiResponse, type DurableControl, type InstanceStatus, type RequestContext } from './types';
+import { bodyTooLarge, checkId, invalidInput, invalidParam, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
+import { problem, type ApiHandler, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
-/** Support staff's view of call sessions: one orchestration instance each, named by its room. */
+/**
+ * Support staff's view of call sessions, read from the session index (the support read model the
+ * sessions write, docs/storage.md), never by listing durable instances: a list is one key-range
+ * scan per day of its window, a lookup one or two point reads.
+ */
 export interface SessionsDeps {
   verifier: BearerVerifier;
   publisher: (durable: DurableControl) => SessionEventPublisher;
-  /** finds the room of a Genesys conversation (the correlation index), if known */
-  roomOfConversation: (durable: DurableControl, conversationId: string) => Promise<string | undefined>;
+  index(): Promise<SessionIndex>;
   now(): Date;
 }
 
 const PHASES = ['waiting_for_citizen', 'dialing', 'queued', 'in_call', 'reconnecting', 'ending', 'ended'] as const;
+/** `page` walks the pages before it (kept for v1-era callers): at most this many sessions skipped */
+export const MAX_PAGE_SKIP = 2000;
+const MAX_WINDOW_DAYS = 366;
 
 export const SessionListQuery = z.object({
   phase: z.enum(PHASES).optional(),
@@ -29,22 +35,43 @@ export const SessionListQuery = z.object({
   roomName: SessionId.optional(),
   conversationId: ConversationId.optional(),
   videoCallId: VideoCallId.optional(),
-  page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  continuationToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be the continuationToken of a previous page')
+    .optional()
+    .meta({ description: 'from the previous page; absent on the last page' }),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .meta({ description: `v1-era paging, kept: page n skips (n - 1) × pageSize sessions (at most ${MAX_PAGE_SKIP}); prefer continuationToken` }),
 });
 
 export const TerminateBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
 const DEFAULT_LOOKBACK_MS = 7 * 24 * 3600_000;
+const TIMELINE_PAGE = 1000;
 
-export function sessionRecord(status: InstanceStatus) {
-  const view = (status.customStatus ?? status.output ?? {}) as Partial<SessionView>;
+/** The answer's shape for one session (absent facts as null, as the orchestration's view has them). */
+export function sessionBody(record: SessionRecord) {
   return {
-    id: status.instanceId,
-    runtimeStatus: status.runtimeStatus,
-    createdTime: status.createdTime,
-    lastUpdatedTime: status.lastUpdatedTime,
-    ...view,
+    id: record.sessionId,
+    roomName: record.sessionId,
+    videoCallId: record.videoCallId,
+    phase: record.phase,
+    outcome: record.outcome ?? null,
+    createdAt: record.createdAt,
+    endedAt: record.endedAt ?? null,
+    updatedAt: record.updatedAt,
+    conversationId: record.conversationId ?? null,
+    agentUserId: record.agentUserId ?? null,
+    answeredAt: record.answeredAt ?? null,
+    queue: record.queue ?? null,
+    dialAttempts: record.dialAttempts,
+    teardown: record.teardown ?? null,
+    revision: record.revision,
   };
 }
 
@@ -59,62 +86,89 @@ function durableOf(context: RequestContext): DurableControl {
   return context.durable;
 }
 
+async function fullTimeline(index: SessionIndex, sessionId: string): Promise<TimelineLine[]> {
+  const lines: TimelineLine[] = [];
+  let continuation: string | undefined;
+  do {
+    const page: Page<TimelineLine> = await index.readTimeline(sessionId, { limit: TIMELINE_PAGE, ...(continuation ? { continuation } : {}) });
+    lines.push(...page.items);
+    continuation = page.continuationToken;
+  } while (continuation);
+  return lines;
+}
+
 export function getSessionHandler(deps: SessionsDeps): ApiHandler {
-  return async (request, context) => {
+  return async (request) => {
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
     const id = request.params.id;
     const bad = checkId(SessionId, id, 'id');
     if (bad) return bad;
-    const status = await durableOf(context).getStatus(id!);
-    if (!status || !isCallSession(status)) return problem(404, 'session-not-found', 'No session has this id');
-    return { status: 200, body: sessionRecord(status) };
+    const index = await deps.index();
+    const record = await index.get(id!);
+    if (!record) return problem(404, 'session-not-found', 'No session has this id');
+    const timeline = (await fullTimeline(index, record.sessionId)).map(({ seq: _seq, ...line }) => line);
+    return { status: 200, body: { ...sessionBody(record), timeline } };
   };
 }
 
+type ListQuery = z.infer<typeof SessionListQuery>;
+
+/** A lookup by room name, conversation id or video call id: a few point reads, then the other filters. */
+async function lookUp(index: SessionIndex, q: ListQuery, from: Date, to: Date): Promise<SessionRecord[]> {
+  let found: SessionRecord[];
+  if (q.roomName) found = [await index.get(q.roomName)].filter((r): r is SessionRecord => r !== undefined);
+  else if (q.conversationId) found = [await index.findByConversationId(q.conversationId)].filter((r): r is SessionRecord => r !== undefined);
+  else found = await index.findByVideoCallId(q.videoCallId!);
+  const created = (r: SessionRecord) => Date.parse(r.createdAt);
+  return found
+    .filter((r) => !q.roomName || r.sessionId === q.roomName)
+    .filter((r) => !q.conversationId || r.conversationId === q.conversationId)
+    .filter((r) => !q.videoCallId || r.videoCallId === q.videoCallId)
+    .filter((r) => !q.phase || r.phase === q.phase)
+    .filter((r) => !q.outcome || r.outcome === q.outcome)
+    .filter((r) => created(r) >= from.getTime() && created(r) < to.getTime())
+    .sort((a, b) => created(b) - created(a));
+}
+
 export function listSessionsHandler(deps: SessionsDeps): ApiHandler {
-  return async (request, context) => {
+  return async (request) => {
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
     const parsed = SessionListQuery.safeParse(Object.fromEntries(request.query));
     if (!parsed.success) return invalidInput(parsed.error, 'query');
     const q = parsed.data;
-    const durable = durableOf(context);
     const to = q.to ? new Date(q.to) : deps.now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_LOOKBACK_MS);
-    if (from > to) {
-      return problem(400, 'invalid-input', 'The request is invalid', 'query field "from": must not be after "to"', {
-        'invalid-params': [{ name: 'from', reason: 'must not be after "to"' }],
-      });
-    }
-
-    let roomName = q.roomName;
-    if (q.conversationId && !roomName) {
-      roomName = await deps.roomOfConversation(durable, q.conversationId);
-      // the index is written by ingestion; a stored name that is not a session id is not followed
-      if (!roomName || !SessionId.safeParse(roomName).success) return { status: 200, body: { sessions: [], page: q.page, pageSize: q.pageSize, total: 0 } };
-    }
-    const candidates = roomName
-      ? [await durable.getStatus(roomName)].filter((s): s is InstanceStatus => s !== undefined)
-      : await durable.listInstances({ createdFrom: from, createdTo: to });
-    const records = candidates
-      .filter(isCallSession)
-      .map(sessionRecord)
-      .filter((r) => !q.phase || r.phase === q.phase)
-      .filter((r) => !q.outcome || r.outcome === q.outcome)
-      .filter((r) => !q.videoCallId || r.videoCallId === q.videoCallId)
-      .filter((r) => !q.conversationId || r.conversationId === q.conversationId)
-      .sort((a, b) => (a.createdTime < b.createdTime ? 1 : -1));
-    const start = (q.page - 1) * q.pageSize;
-    return {
+    if (from >= to) return invalidParam('query', 'from', 'must be before "to"');
+    if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 24 * 3600_000) return invalidParam('query', 'from', `the window is at most ${MAX_WINDOW_DAYS} days`);
+    if (q.page > 1 && q.continuationToken) return invalidParam('query', 'page', 'use either page or continuationToken');
+    const skip = (q.page - 1) * q.pageSize;
+    if (skip > MAX_PAGE_SKIP) return invalidParam('query', 'page', `skips at most ${MAX_PAGE_SKIP} sessions; page on with continuationToken`);
+    const index = await deps.index();
+    const page = (sessions: SessionRecord[], continuationToken?: string) => ({
       status: 200,
-      body: {
-        sessions: records.slice(start, start + q.pageSize).map(({ timeline: _timeline, ...summary }) => summary),
-        page: q.page,
-        pageSize: q.pageSize,
-        total: records.length,
-      },
-    };
+      body: { sessions: sessions.map(sessionBody), page: q.page, pageSize: q.pageSize, ...(continuationToken ? { continuationToken } : {}) },
+    });
+
+    if (q.roomName || q.conversationId || q.videoCallId) {
+      // at most 50 sessions (a video call's rooms): one answer, no token
+      return page((await lookUp(index, q, from, to)).slice(skip, skip + q.pageSize));
+    }
+    const query = { from, to, pageSize: q.pageSize, ...(q.phase ? { phase: q.phase } : {}), ...(q.outcome ? { outcome: q.outcome } : {}) };
+    let token = q.continuationToken;
+    try {
+      for (let skipped = 0; skipped < skip; skipped += q.pageSize) {
+        const before = await index.list({ ...query, ...(token ? { continuationToken: token } : {}) });
+        token = before.continuationToken;
+        if (!token) return page([]);
+      }
+      const result = await index.list({ ...query, ...(token ? { continuationToken: token } : {}) });
+      return page(result.items, result.continuationToken);
+    } catch (error) {
+      if (error instanceof InvalidContinuationToken) return invalidParam('query', 'continuationToken', 'must be the continuationToken of a previous page');
+      throw error;
+    }
   };
 }
 

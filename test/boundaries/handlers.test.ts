@@ -4,6 +4,7 @@ import type { SessionSettings } from '../../src/domain/session';
 import { readCapped } from '../../src/functions/adapt';
 import { eventSinkHandler } from '../../src/http/eventSink';
 import { getRoomHandler, deleteRoomHandler, updateRoomHandler, createRoomHandler, type RoomsDeps } from '../../src/http/rooms';
+import type { SessionIndex, SessionRecord } from '../../src/contracts/sessionIndex';
 import { getSessionHandler, listSessionsHandler, terminateSessionHandler, type SessionsDeps } from '../../src/http/sessions';
 import { publicRoomHandler } from '../../src/http/publicRoom';
 import type { ApiRequest, ApiResponse, DurableControl, InstanceStatus } from '../../src/http/types';
@@ -25,6 +26,8 @@ function recordingDurable(instances: Record<string, InstanceStatus> = {}) {
       return Object.values(instances);
     },
     terminate: async (...args) => void calls.push({ method: 'terminate', args }),
+    purge: async (...args) => (calls.push({ method: 'purge', args }), 0),
+    purgeFinished: async (...args) => (calls.push({ method: 'purgeFinished', args }), 0),
     signalEntity: async (...args) => void calls.push({ method: 'signalEntity', args }),
     readEntityState: async <T>(...args: unknown[]) => {
       calls.push({ method: 'readEntityState', args });
@@ -80,8 +83,32 @@ const BAD_IDS = [
   `${SESSION}.`,
 ];
 
+const RECORD: SessionRecord = {
+  sessionId: SESSION,
+  videoCallId: 'vc1',
+  phase: 'waiting_for_citizen',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+  dialAttempts: 0,
+  revision: 1,
+};
+
+/** The support read model, recording which session ids reach it. */
+const indexCalls: { method: string; args: unknown[] }[] = [];
+const recordingIndex = new Proxy({} as SessionIndex, {
+  // not a thenable: `await deps.index()` must hand the index itself over
+  get: (_target, method: string) => method === 'then' ? undefined : async (...args: unknown[]) => {
+    indexCalls.push({ method, args });
+    if (method === 'get') return args[0] === SESSION ? RECORD : undefined;
+    if (method === 'readTimeline' || method === 'list') return { items: [] };
+    if (method === 'findByVideoCallId') return [];
+    return undefined;
+  },
+});
+
 function sessionsDeps(): SessionsDeps {
-  return { verifier: allow, publisher: durableSessionEventPublisher, roomOfConversation: async () => undefined, now: () => new Date('2026-12-01T12:00:00Z') };
+  indexCalls.length = 0;
+  return { verifier: allow, publisher: durableSessionEventPublisher, index: async () => recordingIndex, now: () => new Date('2026-12-01T12:00:00Z') };
 }
 
 describe('every id is data, never a path', () => {
@@ -92,12 +119,16 @@ describe('every id is data, never a path', () => {
     expect(response.headers?.['content-type']).toBe('application/problem+json');
     expect(names(response)).toEqual(['id']);
     expect(calls).toEqual([]);
+    expect(indexCalls).toEqual([]);
   });
 
-  it('GET /sessions/{id} with a session id still reads it', async () => {
-    const { durable } = recordingDurable({ [SESSION]: running });
+  it('GET /sessions/{id} with a session id still reads it, from the index', async () => {
+    const { durable, calls } = recordingDurable({ [SESSION]: running });
     const response = await getSessionHandler(sessionsDeps())(req({ id: SESSION }), { invocationId: 'i', durable });
     expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: SESSION, phase: 'waiting_for_citizen', timeline: [] });
+    expect(indexCalls.map((c) => c.method)).toEqual(['get', 'readTimeline']);
+    expect(calls).toEqual([]);
   });
 
   it('POST /sessions/{id}/terminate with a traversal id is a 400 and raises nothing', async () => {
@@ -119,6 +150,7 @@ describe('every id is data, never a path', () => {
     expect(response.status).toBe(400);
     expect(names(response)).toContain(field);
     expect(calls).toEqual([]);
+    expect(indexCalls).toEqual([]);
   });
 
   function roomDeps(found: string[] = []): RoomsDeps & { deleted: string[]; looked: string[] } {

@@ -26,6 +26,8 @@ export const SETTINGS: SessionSettings = {
 
 /** The rules sessions started before behaviour 2 replay with: deadlines act on absent events, the queue is polled. */
 export const V1_SETTINGS: SessionSettings = { ...SETTINGS, version: undefined };
+/** Behaviour 2: deadlines read the vendors, and a queued session still polls its queue status itself. */
+export const V2_SETTINGS: SessionSettings = { ...SETTINGS, version: 2 };
 
 /** What the vendors show when nothing happened that the session did not hear of. */
 export const NOTHING_THERE: CallTruth = {

@@ -1,5 +1,5 @@
 import { isFinished, nextDeadline, phaseOf, QUEUE_OBSERVER_BEHAVIOUR } from '../../src/domain/session';
-import { Driver, SETTINGS, toInCall, toQueued, V1_SETTINGS } from './driver';
+import { Driver, SETTINGS, toInCall, toQueued, V1_SETTINGS, V2_SETTINGS } from './driver';
 
 const teardowns = (d: Driver) => d.commands.filter((c) => c.type === 'teardown');
 
@@ -21,9 +21,9 @@ describe('call session: the happy path', () => {
     d.dialPlaced();
     d.event({ type: 'sip_leg_connected', participantId: 'p-sip' });
     expect(phaseOf(d.state)).toBe('queued');
-    expect(d.event({ type: 'queued' })).toEqual([{ type: 'refresh_queue_status', conversationId: 'c-1' }]);
-    d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
-    expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
+    // the queue observer follows the queued call: the session commands nothing
+    expect(d.event({ type: 'queued' })).toEqual([]);
+    expect(d.state.conversationId).toBe('c-1');
     d.event({ type: 'agent_connected', agentUserId: 'u-7' });
     expect(phaseOf(d.state)).toBe('in_call');
     expect(d.state.agentUserId).toBe('u-7');
@@ -35,9 +35,11 @@ describe('call session: the happy path', () => {
   });
 
   it('keeps the queue position fresh while queued (behaviours 1 and 2)', () => {
-    for (const d of [toQueued(), toQueued(new Driver(V1_SETTINGS))]) {
+    for (const d of [toQueued(new Driver(V2_SETTINGS)), toQueued(new Driver(V1_SETTINGS))]) {
       const refreshes = d.advance(95_000).filter((c) => c.type === 'refresh_queue_status');
       expect(refreshes).toHaveLength(3);
+      d.input({ kind: 'queue_status', estimatedWaitSeconds: 95, position: 2 });
+      expect(d.state.queueInfo).toMatchObject({ estimatedWaitSeconds: 95, position: 2 });
     }
   });
 

@@ -73,6 +73,44 @@ describe('POST /public/event_sink', () => {
     expect(durable.raised.map((r) => (r.data as { type: string }).type)).toEqual(['citizen_joined', 'conference_started']);
   });
 
+  it('answers noise with no durable call, and an accepted event with exactly one raise', async () => {
+    const { durable, session, post } = setup();
+    session('mctest-live', 'Running');
+    const calls: string[] = [];
+    for (const method of ['raiseEvent', 'getStatus', 'readEntityState', 'signalEntity'] as const) {
+      const real = durable[method].bind(durable) as (...args: unknown[]) => Promise<unknown>;
+      (durable as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        calls.push(method);
+        return real(...args);
+      };
+    }
+    expect((await post(request(joined()))).body).toMatchObject({ accepted: 1 });
+    expect(calls).toEqual(['raiseEvent']);
+    calls.length = 0;
+    const noise = [
+      { ...joined(), event: 'participant_updated', seq: 4 },
+      { event: 'eventsink_started', node: 'a', seq: 5, data: {} },
+      { ...joined('mcother-x'), event: 'participant_updated' },
+    ];
+    for (const body of noise) expect((await post(request(body))).status).toBe(200);
+    expect(calls).toEqual([]);
+    expect(durable.raised).toHaveLength(1);
+  });
+
+  it('a session seen finished costs no further durable call', async () => {
+    const { durable, session, post } = setup();
+    session('mctest-done', 'Completed');
+    let raises = 0;
+    const real = durable.raiseEvent.bind(durable);
+    durable.raiseEvent = (...args) => {
+      raises++;
+      return real(...args);
+    };
+    expect((await post(request(joined('mctest-done', 'p-1')))).body).toMatchObject({ session_finished: 1 });
+    expect((await post(request(joined('mctest-done', 'p-2')))).body).toMatchObject({ session_finished: 1 });
+    expect(raises).toBe(1);
+  });
+
   it('acknowledges unknown rooms, other deployments, persistent rooms and finished sessions without raising', async () => {
     const { durable, session, post } = setup();
     session('mctest-done', 'Completed');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OrchestrationHandler } from 'durable-functions';
-import type { DurableControl, InstanceStatus } from '../../src/contracts/ports';
+import { InstanceNotRunningError, type DurableControl, type InstanceStatus } from '../../src/contracts/ports';
 
 /**
  * A small stand-in for the durable runtime, for the pool's logic before (and besides) the local
@@ -156,7 +156,11 @@ export class FakeDurable implements DurableControl {
     );
   }
   raised: { instanceId: string; eventName: string; data: unknown }[] = [];
+  /** as the runtime answers: 404 for no such instance, 410 for one that has finished */
   async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {
+    const status = this.instances.get(instanceId);
+    if (!status) throw new InstanceNotRunningError(instanceId, 'not_found');
+    if (['Completed', 'Failed', 'Terminated'].includes(status.runtimeStatus)) throw new InstanceNotRunningError(instanceId, 'finished');
     this.raised.push({ instanceId, eventName, data });
   }
   async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
@@ -166,6 +170,22 @@ export class FakeDurable implements DurableControl {
   async terminate(instanceId: string): Promise<void> {
     const s = this.instances.get(instanceId);
     if (s) s.runtimeStatus = 'Terminated';
+  }
+  async purge(instanceId: string): Promise<number> {
+    const s = this.instances.get(instanceId);
+    if (!s) return 0;
+    if (!['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) throw new Error(`412: ${instanceId} is ${s.runtimeStatus}`);
+    this.instances.delete(instanceId);
+    return 1;
+  }
+  async purgeFinished(filter: { createdFrom: Date; createdTo: Date }): Promise<number> {
+    let deleted = 0;
+    for (const [id, s] of this.instances) {
+      const created = Date.parse(s.createdTime);
+      if (created < filter.createdFrom.getTime() || created > filter.createdTo.getTime()) continue;
+      if (['Completed', 'Failed', 'Terminated'].includes(s.runtimeStatus)) deleted += await this.purge(id);
+    }
+    return deleted;
   }
   signals: { entityName: string; key: string; operation: string; input: unknown }[] = [];
   async signalEntity(entity: { name: string }, key: string, operation: string, ...input: unknown[]): Promise<void> {

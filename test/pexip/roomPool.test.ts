@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { createPoolRoomActivity, deleteRoomActivity, tagRoomActivity, type PoolActivityDeps } from '../../activities/pexipRoom';
 import { applyPoolOperation, emptyPool, roomPoolEntity } from '../../entities/roomPool';
 import { claimRoomOrchestrator } from '../../orchestrators/claimRoom';
-import { claimRoomFromPool, clearRoomPool, growRoomPool, poolRoomNames } from '../../src/session/roomPoolClient';
+import { claimRoomFromPool, claimWarmRoom, clearRoomPool, growRoomPool, poolRoomNames } from '../../src/session/roomPoolClient';
+import type { WarmRoom, WarmRoomQueue } from '../../src/contracts/sessionIndex';
+import { offerWarmRoomActivity } from '../../activities/warmRoom';
 import { clearRoomPoolOrchestrator, refillRoomPoolOrchestrator } from '../../orchestrators/refillRoomPool';
 import { ACTIVITIES, ENTITIES, ORCHESTRATIONS, REFILL_INSTANCE_ID, type ClaimRoomOutput } from '../../src/contracts/durable';
 import { ROOM_POOL_KEY, type RoomPoolState } from '../../src/contracts/roomPool';
@@ -72,6 +74,26 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
   afterEach(() => sim.stop());
 
   /** timerRaceMs: how long (real ms) a raced timer takes to win against an activity */
+  /** the warm-room queue's contract in memory: an atomic take from the front */
+  function memoryQueue(): WarmRoomQueue & { rooms: WarmRoom[] } {
+    const rooms: WarmRoom[] = [];
+    let receipt = 0;
+    return {
+      rooms,
+      offer: async (room) => void rooms.push(room),
+      claim: async () => {
+        const room = rooms.shift();
+        return room ? { room, receipt: `m-${receipt++}` } : undefined;
+      },
+      size: async () => rooms.length,
+      clear: async () => void rooms.splice(0),
+    };
+  }
+  let queue = memoryQueue();
+  beforeEach(() => {
+    queue = memoryQueue();
+  });
+
   function runtime(poolSize: number, extra: Partial<PoolActivityDeps> = {}, timerRaceMs = 5_000) {
     const deps: PoolActivityDeps = { rooms: () => pexip.rooms, logger: silentLogger, ...extra };
     return new FakeDurable({
@@ -84,6 +106,7 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
         [ACTIVITIES.pexipCreatePoolRoom.name]: createPoolRoomActivity(deps),
         [ACTIVITIES.pexipTagRoom.name]: tagRoomActivity(deps),
         [ACTIVITIES.pexipDeleteRoom.name]: deleteRoomActivity(deps),
+        [ACTIVITIES.offerWarmRoom.name]: offerWarmRoomActivity(async () => queue),
       },
       entities: { [ENTITIES.roomPool.name]: roomPoolEntity as never },
       timerRaceMs,
@@ -189,6 +212,38 @@ describe('warm pool against the simulator (real activities over HTTP)', () => {
     expect(poolState(d).creating).toEqual([]);
     expect(poolState(d).ready).toHaveLength(3);
     expect(new Set(onPexip())).toEqual(tracked());
+  });
+
+  it('create claims from the warm-room queue directly: distinct tagged rooms, the books follow, then on demand when empty', async () => {
+    const d = runtime(4);
+    await d.runOrchestration(ORCHESTRATIONS.refillRoomPool.name, REFILL_INSTANCE_ID, {});
+    expect(queue.rooms.map((r) => r.name).sort()).toEqual(poolState(d).ready.map((r) => r.name).sort());
+    const deps = { queue: async () => queue, rooms: pexip.rooms, logger: silentLogger, now: () => new Date() };
+    const started: string[] = [];
+    const startNew = d.startNew.bind(d);
+    d.startNew = async (o, id, input) => {
+      started.push(o.name);
+      return startNew(o, id, input);
+    };
+    const claims = await Promise.all([1, 2, 3].map((i) => claimWarmRoom(deps, d, `https://t/${i}`)));
+    const names = claims.map((c) => (c.ok ? c.room.name : ''));
+    expect(new Set(names).size).toBe(3);
+    expect(claims.map((c) => (c.ok ? c.room.tag : ''))).toEqual(['https://t/1', 'https://t/2', 'https://t/3']);
+    // no claim orchestration was waited on for a warm room
+    expect(started.filter((n) => n === ORCHESTRATIONS.claimRoom.name)).toEqual([]);
+    expect(poolState(d).claimed.map((c) => c.name).sort()).toEqual([...names].sort());
+    expect(poolState(d).ready.map((r) => r.name)).not.toEqual(expect.arrayContaining(names));
+
+    // a room offered twice whose session exists is skipped, never handed out again
+    const taken = names[0]!;
+    d.instances.set(taken, { instanceId: taken, name: 'callSession', runtimeStatus: 'Running', input: null, output: null, customStatus: null, createdTime: '', lastUpdatedTime: '' });
+    await waitUntil(async () => (await d.getStatus(REFILL_INSTANCE_ID))?.runtimeStatus === 'Completed');
+    queue.rooms.splice(0, queue.rooms.length, { name: taken, id: 1, createdAt: '' });
+    const onDemand = await claimWarmRoom(deps, d, 'https://t/4');
+    expect(onDemand).toMatchObject({ ok: true, source: 'on_demand', room: { tag: 'https://t/4' } });
+    expect(onDemand.ok && onDemand.room.name).not.toBe(taken);
+    // the ready rooms the entity lists are the queue's: the on-demand claim left them alone
+    expect(poolState(d).ready.every((r) => !names.includes(r.name))).toBe(true);
   });
 
   it('HTTP helpers: claimRoomFromPool polls to the answer, growRoomPool adds rooms, clearRoomPool deletes the warm ones', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callsWebrtcParticipant, requestToken, withPin, withToken } from '@pexip/infinity-api';
+import { startAzurite, type Azurite } from '../../local/azurite';
 import { startGenesysSimulator, type GenesysSimulator } from '../../local/genesys-simulator';
 import { startPexipSimulator, type PexipSimulator } from '../../local/pexip-simulator';
 import type { SipDestination } from '../../src/contracts/sip';
@@ -57,18 +58,22 @@ describe('MaxConf killed with SIGKILL during calls in every phase', () => {
   let genesys: GenesysSimulator;
   let pexip: PexipSimulator;
   let child: ChildProcess | undefined;
+  // the storage account outlives the process, as on Azure: the index is still there after the kill
+  let azurite: Azurite | undefined;
 
   beforeAll(() => ensureBuilt([SERVE, MAIN]), 120_000);
   afterAll(async () => {
     child?.kill('SIGKILL');
     await pexip?.stop();
     await genesys?.stop();
+    await azurite?.stop();
   });
 
   it('every session still ends with the right outcome after a restart, and no session room is left', async () => {
     genesys = await startGenesysSimulator({ answerDelayMs: 0, agents: 3, agentsBusy: true });
     pexip = await startPexipSimulator({ propagationDelayMs: 0, sipDestination: genesys.sipDestination });
     const dataDir = mkdtempSync(join(tmpdir(), 'maxconf-session-crash-'));
+    azurite = await startAzurite();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const env = {
@@ -86,6 +91,7 @@ describe('MaxConf killed with SIGKILL during calls in every phase', () => {
       DIAL_WINDOW_SECONDS: '60',
       // no reaper run during the test: every room must be gone through its session's own teardown
       REAPER_SCHEDULE: '0 0 0 1 1 *',
+      AzureWebJobsStorage: azurite.connectionString,
     };
     pexip.setEventSink(`${url}/public/event_sink`, SINK);
     genesys.setEventSink(async (envelope) => {

@@ -153,6 +153,35 @@ describe('callSession history stays bounded however long the call lasts', () => 
     return stack.host.history(room.name);
   }
 
+  /** A call that waits `minutes` in the queue (the observers running all along), then is answered and hung up. */
+  async function queueWaitOf(minutes: number): Promise<HistoryEvent[]> {
+    const room = await stack.createRoom();
+    const citizen = await joinWebrtc(room.name, room.guest_pin, room.name);
+    await stack.until('queued with its conversation', async () => (await stack.session(room.name)).conversationId !== null);
+    for (let minute = 1; minute <= minutes; minute += 1) {
+      await stack.host.advance(MINUTE);
+      await citizen.refresh();
+      await stack.settle();
+    }
+    expect(await phase(room.name)).toBe('queued');
+    stack.genesys.control.setAgentAvailable(agentId(), true);
+    await stack.until('in call', async () => (await phase(room.name)) === 'in_call');
+    stack.genesys.control.agentHangUp(room.name);
+    await stack.until('ended', async () => (await phase(room.name)) === 'ended');
+    expect((await stack.session(room.name)).outcome).toBe('completed');
+    await stack.host.advance(MINUTE);
+    await stack.settle();
+    stack.genesys.control.setAgentAvailable(agentId(), false);
+    return stack.host.history(room.name);
+  }
+
+  it('a 44-minute queue wait adds at most 5 history events over a 1-minute one (the queue observer follows it, not the session)', async () => {
+    const short = await queueWaitOf(1);
+    const long = await queueWaitOf(44);
+    if (process.env.HISTORY_REPORT) console.log(JSON.stringify({ queueShort: { events: short.length, ...countsByType(short) }, queueLong: { events: long.length, ...countsByType(long) } }));
+    expect(long.length).toBeLessThanOrEqual(short.length + 5);
+  }, 180_000);
+
   it('a 1 h 55 min call with keep-alives and participant_updated noise adds no more history than a 1 minute call', async () => {
     const short = await callLasting(1);
     const shortNoise = { ...noiseCounts };
@@ -168,5 +197,5 @@ describe('callSession history stays bounded however long the call lasts', () => 
     // the noise was real (many posts) and all of it was absorbed before the orchestration
     expect(longNoise.posts).toBeGreaterThan(100 * 3);
     expect(longNoise.accepted).toBe(0);
-  }, 30_000);
+  }, 120_000);
 });

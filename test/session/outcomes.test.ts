@@ -88,7 +88,7 @@ describe('call session outcomes, end to end', () => {
     await stack.host.advance(45 * 60_000);
     const session = await ended(room.name, 'queue_timeout');
     expect(whats(session)).toContain('queue wait');
-  });
+  }, 120_000);
 
   it('the caller abandons in Genesys → abandoned', async () => {
     stack = await startStack();

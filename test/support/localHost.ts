@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAzurite } from '../../local/azurite';
 import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../local/durable-host';
 import { createLogger } from '../../src/logging/logger';
 
@@ -29,13 +30,26 @@ export const MAIN_ENTRY = join(__dirname, '..', '..', 'src', 'functions', 'index
  * MAXCONF_DATA_DIR, the virtual clock, a random port. Call `stop()` in afterAll/afterEach.
  */
 export async function startTestHost(env: Record<string, string> = {}, options: TestHostOptions = {}): Promise<TestHost> {
-  const dataDir = env.MAXCONF_DATA_DIR ?? options.dataDir ?? mkdtempSync(join(tmpdir(), 'maxconf-host-'));
+  const givenDir = env.MAXCONF_DATA_DIR ?? options.dataDir;
+  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'maxconf-host-'));
   // HOST_LOG_LEVEL=debug npx jest … shows the host's and the app's logs without editing a test
   const logLevel = options.logLevel ?? process.env.HOST_LOG_LEVEL ?? 'silent';
-  const appEnv: Record<string, string> = { MAXCONF_ENV: 'local', LOG_LEVEL: logLevel, ...env, MAXCONF_DATA_DIR: dataDir };
   const entry = options.entry ?? MAIN_ENTRY;
+  // The real app needs its storage account (the session index, the warm-room queue): Azurite in
+  // memory, or in the data directory when the caller brings one (a restart must find its index).
+  const azurite =
+    entry === MAIN_ENTRY && env.AzureWebJobsStorage === undefined
+      ? await startAzurite(givenDir === undefined ? {} : { dataDir: join(dataDir, 'azurite') })
+      : undefined;
+  const appEnv: Record<string, string> = {
+    MAXCONF_ENV: 'local',
+    LOG_LEVEL: logLevel,
+    ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}),
+    ...env,
+    MAXCONF_DATA_DIR: dataDir,
+  };
   const { entry: _entry, logLevel: _level, ...hostOptions } = options;
-  const host = await startLocalHost({
+  const starting = startLocalHost({
     port: 0,
     clock: 'virtual',
     logger: createLogger({ level: logLevel, base: { component: 'local-host' } }),
@@ -54,5 +68,19 @@ export async function startTestHost(env: Record<string, string> = {}, options: T
       }
     },
   });
+  const host = await starting.catch(async (error: unknown) => {
+    await azurite?.stop();
+    throw error;
+  });
+  if (azurite) {
+    const stopHost = host.stop.bind(host);
+    host.stop = async () => {
+      try {
+        await stopHost();
+      } finally {
+        await azurite.stop();
+      }
+    };
+  }
   return Object.assign(host, { dataDir, env: appEnv });
 }

@@ -24,6 +24,9 @@ const PROD = {
   AUTH_JWKS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
   AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
   AUTH_AUDIENCE: 'api://maxconf',
+  AzureWebJobsStorage__accountName: 'stmaxconfprod',
+  AzureWebJobsStorage__clientId: 'identity-client-1',
+  MAXCONF_STORAGE_PREFIX: 'maxconfprod',
 };
 
 function errorOf(fn: () => unknown): string {
@@ -73,7 +76,18 @@ describe('configuration', () => {
     expect(config.genesys.allowedDivisions).toEqual(['div-a', 'div-b']);
   });
 
-  it.each(['TaskHubName', 'PEXIP_MANAGEMENT_URL', 'GENESYS_CLIENT_SECRET', 'AUTH_JWKS_URL', 'MAXCONF_ROOM_PREFIX'])(
+  it('takes the storage account in either form, a connection string or the identity-based account name', () => {
+    expect(parseConfig(PROD).storage).toEqual({ account: { accountName: 'stmaxconfprod', clientId: 'identity-client-1' }, prefix: 'maxconfprod' });
+    const local = parseConfig({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }, devSecrets).storage;
+    expect(local).toEqual({ account: { connectionString: 'UseDevelopmentStorage=true' }, prefix: 'maxconf' });
+    expect(parseConfig({}, devSecrets).storage.account).toBeUndefined();
+    expect(errorOf(() => parseConfig({ ...PROD, AzureWebJobsStorage__accountName: undefined }))).toContain('AzureWebJobsStorage');
+    expect(errorOf(() => parseConfig({ ...PROD, AzureWebJobsStorage: 'secret-string' }))).toContain('not both');
+    expect(errorOf(() => parseConfig({ ...PROD, AzureWebJobsStorage: 'secret-string' }))).not.toContain('secret-string');
+    expect(errorOf(() => parseConfig({ MAXCONF_STORAGE_PREFIX: 'max-conf' }, devSecrets))).toContain('MAXCONF_STORAGE_PREFIX');
+  });
+
+  it.each(['TaskHubName', 'PEXIP_MANAGEMENT_URL', 'GENESYS_CLIENT_SECRET', 'AUTH_JWKS_URL', 'MAXCONF_ROOM_PREFIX', 'MAXCONF_STORAGE_PREFIX'])(
     'refuses to start in prod without %s, naming it in one line',
     (name) => {
       const env: Record<string, string | undefined> = { ...PROD, [name]: undefined };
@@ -92,6 +106,8 @@ describe('configuration', () => {
     ['MAXCONF_ROOM_PREFIX', 'test_', 'MAXCONF_ROOM_PREFIX'],
     ['GENESYS_SIP_URI', 'queue@host', 'GENESYS_SIP_URI'],
     ['REAPER_SCHEDULE', '*/5 * * * *', 'REAPER_SCHEDULE'],
+    ['QUEUE_OBSERVER_SCHEDULE', 'every 10 s', 'QUEUE_OBSERVER_SCHEDULE'],
+    ['RECONCILER_SCHEDULE', '*/15 * * * *', 'RECONCILER_SCHEDULE'],
     ['PEXIP_DIAL_UUI_HEADER', 'yes', 'PEXIP_DIAL_UUI_HEADER'],
   ])('rejects a bad %s', (name, value, named) => {
     expect(errorOf(() => parseConfig({ [name]: value }, devSecrets))).toContain(named);

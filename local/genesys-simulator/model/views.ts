@@ -156,3 +156,17 @@ export function analyticsView(c: SimConversation, queues: QueueLookup): Record<s
     })),
   };
 }
+
+/** One `oWaiting` detail observation (`ObservationValue`) of a call waiting in a queue. */
+export function waitingObservationView(c: SimConversation): Record<string, unknown> {
+  return {
+    observationDate: iso(c.waitingSince),
+    conversationId: c.id,
+    sessionId: c.participants.find((p) => p.purpose === 'customer')?.sessionId,
+    routingPriority: 0,
+    participantName: c.aniName,
+    direction: 'inbound',
+    ani: c.ani,
+    dnis: c.dnis,
+  };
+}

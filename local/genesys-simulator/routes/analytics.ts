@@ -2,9 +2,20 @@ import { badRequest } from '../http/errors';
 import { jsonObject } from '../http/body';
 import type { Route } from '../http/router';
 import type { GenesysModel } from '../model';
+import { waitingObservationView } from '../model/views';
 import type { SimulatorState } from '../state';
 
-/** `POST /api/v2/analytics/conversations/details/query`: the subset MaxConf's queue position and search use. */
+/**
+ * How many `oWaiting` detail observations one result carries before Genesys sets `truncated`
+ * (a bound exists per the API's `truncated` flag; its exact value here is the simulator's choice).
+ */
+export const OBSERVATION_DETAIL_LIMIT = 100;
+
+/**
+ * `POST /api/v2/analytics/conversations/details/query`: the subset MaxConf's queue position and
+ * search use; `POST /api/v2/analytics/queues/observations/query`: `oWaiting` (count and details)
+ * per queue, what the queue observer reads.
+ */
 export function analyticsRoutes(s: SimulatorState): Route[] {
   return [
     {
@@ -12,6 +23,12 @@ export function analyticsRoutes(s: SimulatorState): Route[] {
       pattern: /^\/api\/v2\/analytics\/conversations\/details\/query$/,
       endpoint: 'analytics',
       handle: ({ body }) => ({ status: 200, body: analyticsQuery(s.model, jsonObject(body)) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v2\/analytics\/queues\/observations\/query$/,
+      endpoint: 'analytics',
+      handle: ({ body }) => ({ status: 200, body: observationsQuery(s, jsonObject(body)) }),
     },
   ];
 }
@@ -37,4 +54,32 @@ function analyticsQuery(model: GenesysModel, q: Record<string, unknown>) {
   const size = Math.min(100, paging.pageSize || 25);
   const page = matching.slice((Math.max(1, paging.pageNumber) - 1) * size, Math.max(1, paging.pageNumber) * size);
   return { conversations: page.map((c) => model.analyticsView(c)), totalHits: matching.length };
+}
+
+/** The queues named by `queueId` predicates (in the filter or its clauses), each with its waiting calls. */
+function observationsQuery(s: SimulatorState, q: Record<string, unknown>) {
+  const filter = (q.filter ?? {}) as { predicates?: unknown; clauses?: unknown };
+  const clauses = Array.isArray(filter.clauses) ? (filter.clauses as { predicates?: unknown }[]) : [];
+  const predicates = [filter.predicates, ...clauses.map((c) => c.predicates)].flatMap((p) => (Array.isArray(p) ? (p as Record<string, unknown>[]) : []));
+  const queueIds = predicates.filter((p) => p.dimension === 'queueId' && typeof p.value === 'string').map((p) => p.value as string);
+  if (queueIds.length === 0) throw badRequest('filter must name at least one queueId');
+  const metrics = Array.isArray(q.metrics) ? q.metrics : [];
+  const details = Array.isArray(q.detailMetrics) ? q.detailMetrics : [];
+  if (!metrics.includes('oWaiting') && !details.includes('oWaiting')) throw badRequest('metrics must include oWaiting');
+  return {
+    results: queueIds.map((queueId) => {
+      const waiting = s.model.waitingIn(queueId);
+      const listed = details.includes('oWaiting') ? waiting.slice(0, OBSERVATION_DETAIL_LIMIT) : undefined;
+      return {
+        group: { queueId, mediaType: 'voice' },
+        data: [
+          {
+            metric: 'oWaiting',
+            stats: { count: waiting.length },
+            ...(listed ? { truncated: waiting.length > listed.length, observations: listed.map(waitingObservationView) } : {}),
+          },
+        ],
+      };
+    }),
+  };
 }

@@ -123,8 +123,11 @@ export function createServiceClient(options: ServiceClientOptions): GenesysServi
       // a 429 without Retry-After still pauses a second: Genesys's limits are per minute
       const asked = failure.status === 429 ? (failure.retryAfterSeconds ?? 1) * 1000 : undefined;
       const delay = retryDelayMs(retry, attempt, { retryAfterMs: asked, ...(options.random ? { random: options.random } : {}) });
-      if (delay === undefined) throw failure;
-      log.warn({ operation, status: failure.status, code: failure.code, attempt, delayMs: delay }, 'Genesys call will be retried');
+      if (delay === undefined) {
+        if (failure.status === 429) log.warn({ operation, attempt, metric: 'vendor_429', vendor: 'genesys' }, 'Genesys rate limit: retries exhausted');
+        throw failure;
+      }
+      log.warn({ operation, status: failure.status, code: failure.code, attempt, delayMs: delay, ...(failure.status === 429 ? { metric: 'vendor_429', vendor: 'genesys' } : {}) }, 'Genesys call will be retried');
       await sleep(delay);
     }
   }

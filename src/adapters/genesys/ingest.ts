@@ -35,6 +35,54 @@ export interface IngestDeps {
    * the attributes event; undefined when no Genesys client is configured.
    */
   flowOutcomeOf?: (conversationId: string) => Promise<string | undefined>;
+  /** conversations this app instance has linked to their room; one per app instance */
+  linked?: LinkedConversations;
+}
+
+/** Conversations remembered per app instance; past this the least recently linked is forgotten. */
+export const LINKED_CONVERSATIONS_MAX = 10_000;
+
+/**
+ * The conversations whose `conversationIndex` entry this app instance has written (or read) the
+ * room of, in memory: with it, an event that names its room in `ani` is one raise and nothing
+ * else. Forgetting one (a restart, another instance) costs one `link` signal again, which the
+ * entity takes as a no-op for the same room.
+ */
+export class LinkedConversations {
+  private readonly rooms = new Map<string, string>();
+  constructor(private readonly max = LINKED_CONVERSATIONS_MAX) {}
+  roomOf(conversationId: string): string | undefined {
+    return this.rooms.get(conversationId);
+  }
+  remember(conversationId: string, roomName: string): void {
+    this.rooms.delete(conversationId);
+    this.rooms.set(conversationId, roomName);
+    while (this.rooms.size > this.max) {
+      const oldest = this.rooms.keys().next();
+      if (oldest.done) return;
+      this.rooms.delete(oldest.value);
+    }
+  }
+}
+
+/**
+ * The cheap path: the event names its room in `ani` and means a session event on its own (no
+ * flow outcome to look up), so it is raised at once: ONE durable operation, with no read of the
+ * index and no status read (the raise's 404/410 say whether the session exists). The index is
+ * linked once per conversation, for the events that carry no `ani`. Redeliveries are not marked
+ * in the index on this path: the session drops an event id it has already taken.
+ */
+async function ingestByAni(event: DetailEvent, roomName: string, deps: IngestDeps): Promise<{ status: IngestStatus; sessionEvent: SessionEvent } | undefined> {
+  if (event.kind === 'flow.end' || event.kind === 'attributes') return undefined;
+  const sessionEvent = toSessionEvent(event, roomName, null);
+  if (!sessionEvent) return undefined;
+  const status = await deps.publisher.publish(sessionEvent);
+  const conversationId = event.body.conversationId;
+  if (status === 'accepted' && deps.linked?.roomOf(conversationId) !== roomName) {
+    await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'link', { roomName, at: new Date(event.body.eventTime).toISOString() });
+    deps.linked?.remember(conversationId, roomName);
+  }
+  return { status, sessionEvent };
 }
 
 /**
@@ -144,15 +192,24 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
     conversationId,
     ...(eventType ? { eventType } : {}),
   });
+  const ani = 'ani' in event.body && typeof event.body.ani === 'string' ? event.body.ani : undefined;
+  const context = { conversationId, topicName: parsed.topicName };
+  const aniRoom = ani ? roomOfAni(ani, deps.logger, context) : undefined;
+  if (aniRoom !== undefined) {
+    const fast = await ingestByAni(event, aniRoom, deps);
+    if (fast) {
+      if (fast.status !== 'accepted') deps.logger.info({ conversationId, topicName: parsed.topicName, status: fast.status }, 'Genesys event not raised on a session');
+      return result(fast.status, fast.sessionEvent.type);
+    }
+  }
+
   const index = await deps.durable.readEntityState(ENTITIES.conversationIndex, conversationId);
   const key = dedupeKey(parsed);
   if (index?.seen.includes(key)) return result('duplicate');
 
-  const ani = 'ani' in event.body && typeof event.body.ani === 'string' ? event.body.ani : undefined;
   const attributes = event.kind === 'attributes' ? event.body.attributes : {};
-  const context = { conversationId, topicName: parsed.topicName };
   const fromAttribute = attributes[MAXCONF_ATTRIBUTE];
-  const candidate = index?.roomName ?? (ani ? roomOfAni(ani, deps.logger, context) : undefined) ?? fromAttribute;
+  const candidate = index?.roomName ?? aniRoom ?? fromAttribute;
   // every name below becomes an instance id: one outside the allow-list names no session
   const roomName = candidate !== undefined && SessionId.safeParse(candidate).success ? candidate : undefined;
 
@@ -174,6 +231,7 @@ export async function ingestEnvelope(parsed: ParsedEnvelope, deps: IngestDeps): 
     }
     await deps.durable.signalEntity(ENTITIES.conversationIndex, conversationId, 'link', { roomName, at: new Date(event.body.eventTime).toISOString() });
   }
+  deps.linked?.remember(conversationId, roomName);
 
   if (event.kind === 'flow.end' && !flowOutcome && deps.flowOutcomeOf && flowReleasedCall(event.body)) {
     try {

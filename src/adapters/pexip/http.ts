@@ -116,7 +116,7 @@ export function createPexipHttp(options: PexipHttpOptions, client: AxiosInstance
         const asked = retryAfterMs(headersOf(response)['retry-after'], now());
         const wait = retryDelayMs(policy, attempt, { retryAfterMs: asked, random });
         lastError = new PexipError('rate_limited', `Pexip ${request.operation}: rate limited (429)`, true, 429, (asked ?? wait ?? 0) / 1000);
-        log.warn({ operation: request.operation, attempt, waitMs: wait }, 'pexip rate limited');
+        log.warn({ operation: request.operation, attempt, waitMs: wait, metric: 'vendor_429', vendor: 'pexip' }, 'pexip rate limited');
         if (wait === undefined) throw lastError;
         await sleep(wait);
         continue;

@@ -3,12 +3,14 @@ import type { Logger } from '../../logging/logger';
 import { pexipCalls, type PexipCalls } from './calls';
 import { PexipError } from './errors';
 import { createPexipHttp, type PexipHttpOptions } from './http';
+import { pexipParticipantList, type PexipParticipantList } from './participantList';
 import { pexipRooms, type PexipRooms } from './rooms';
 
 export * from './errors';
 export * from './naming';
 export type { PexipRooms, NewRoom, RoomPage } from './rooms';
 export type { PexipCalls, DialOutRequest, CallSettings } from './calls';
+export type { PexipParticipantList, ParticipantListing } from './participantList';
 export type { PexipConference, PexipParticipantStatus } from './models';
 export { createPexipHttp } from './http';
 export { pexipRooms } from './rooms';
@@ -17,6 +19,8 @@ export { pexipCalls } from './calls';
 export interface PexipClient {
   rooms: PexipRooms;
   calls: PexipCalls;
+  /** every live participant, paged (the reconciler's read) */
+  participants: PexipParticipantList;
 }
 
 export type PexipClientTuning = Omit<PexipHttpOptions, 'baseUrl' | 'auth' | 'logger'>;
@@ -37,5 +41,6 @@ export function createPexipClient(config: MaxConfConfig, logger: Logger, tuning:
       },
       logger,
     ),
+    participants: pexipParticipantList(http, logger),
   };
 }
