@@ -98,6 +98,9 @@ export const SessionRecord = z.object({
     .object({ estimatedWaitSeconds: z.number().optional(), position: z.number().optional(), at: z.string() })
     .nullable(),
   dialAttempts: z.number().int(),
+  citizenParticipants: z.array(z.string()).meta({ description: "the citizen's Pexip participant ids, newest last (at most 10)" }),
+  sipParticipantId: z.string().nullable().meta({ description: 'the Pexip participant id of the SIP leg to Genesys' }),
+  agentVideoParticipants: z.array(z.string()).meta({ description: "the agents' video-only Pexip participant ids, newest last (at most 10)" }),
   teardown: z.object({ ok: z.boolean(), detail: z.string().optional() }).nullable(),
   revision: z.number().int().meta({ description: 'grows with every change the session records' }),
   timeline: z.array(TimelineEntry).meta({ description: 'the whole timeline, oldest first' }),

@@ -20,6 +20,8 @@ export interface SessionRecord {
   /** the live queue figures; kept outside the orchestration (see `SessionIndex.recordQueueStatus`) */
   queue?: QueueStatus;
   dialAttempts: number;
+  /** Pexip participant ids in the room: the newest few citizen and agent-video legs, and the SIP leg */
+  participants?: RoomParticipants;
   teardown?: { ok: boolean; detail?: string };
   /**
    * Monotonic per session, supplied by the writer (for example the count of decisions the session
@@ -27,6 +29,12 @@ export interface SessionRecord {
    * late write never moves a record backwards.
    */
   revision: number;
+}
+
+export interface RoomParticipants {
+  citizens: string[];
+  sip?: string;
+  agentVideo: string[];
 }
 
 export interface QueueStatus {

@@ -16,6 +16,8 @@ import type { SessionRecord, TimelineLine } from './sessionIndex';
 const PHASES = ['waiting_for_citizen', 'dialing', 'queued', 'in_call', 'reconnecting', 'ending', 'ended'] as const;
 const LINE_KINDS = ['event', 'command', 'result', 'deadline', 'ignored'] as const;
 const time = z.string().max(64);
+/** a record keeps the newest participant ids of each kind: enough for support, bounded whatever happened */
+export const PARTICIPANTS_KEPT = 10;
 
 export const SessionRecordSchema = z.object({
   sessionId: z.string().min(1).max(250),
@@ -30,6 +32,13 @@ export const SessionRecordSchema = z.object({
   answeredAt: time.optional(),
   queue: z.object({ position: z.number().optional(), estimatedWaitSeconds: z.number().optional(), at: time }).optional(),
   dialAttempts: z.number().int().nonnegative(),
+  participants: z
+    .object({
+      citizens: z.array(z.string().max(200)).max(PARTICIPANTS_KEPT),
+      sip: z.string().max(200).optional(),
+      agentVideo: z.array(z.string().max(200)).max(PARTICIPANTS_KEPT),
+    })
+    .optional(),
   teardown: z.object({ ok: z.boolean(), detail: z.string().max(2000).optional() }).optional(),
   revision: z.number().int().nonnegative(),
 });
@@ -63,8 +72,8 @@ export function supportKeyOf(state: SessionState): string {
     state.dial.attempts,
     state.dial.inFlight,
     state.sipParticipantId ?? null,
-    state.citizens.length,
-    state.agentVideo.length,
+    state.citizens.slice(-PARTICIPANTS_KEPT),
+    state.agentVideo.slice(-PARTICIPANTS_KEPT),
     state.endedAt ?? null,
     state.teardown ?? null,
   ]);
@@ -107,6 +116,10 @@ export function sessionRecordOf(state: SessionState, videoCallId: string, revisi
   if (state.agentUserId) record.agentUserId = state.agentUserId;
   if (state.answeredAt) record.answeredAt = state.answeredAt;
   if (state.queueInfo) record.queue = { ...state.queueInfo };
+  if (state.citizens.length || state.agentVideo.length || state.sipParticipantId) {
+    record.participants = { citizens: state.citizens.slice(-PARTICIPANTS_KEPT), agentVideo: state.agentVideo.slice(-PARTICIPANTS_KEPT) };
+    if (state.sipParticipantId) record.participants.sip = state.sipParticipantId;
+  }
   if (state.teardown) record.teardown = state.teardown.detail === undefined ? { ok: state.teardown.ok } : { ...state.teardown };
   return record;
 }

@@ -70,6 +70,9 @@ export function sessionBody(record: SessionRecord) {
     answeredAt: record.answeredAt ?? null,
     queue: record.queue ?? null,
     dialAttempts: record.dialAttempts,
+    citizenParticipants: record.participants?.citizens ?? [],
+    sipParticipantId: record.participants?.sip ?? null,
+    agentVideoParticipants: record.participants?.agentVideo ?? [],
     teardown: record.teardown ?? null,
     revision: record.revision,
   };

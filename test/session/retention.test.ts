@@ -58,8 +58,9 @@ describe('retention deletes what ended sessions left behind', () => {
     }, 60_000);
 
     const grown = { store: storeCounts(), index: await indexRows() };
-    expect(grown.store.instances).toBeGreaterThanOrEqual(baseline.store.instances + 40); // 20 sessions + their 20 claims
-    expect(grown.store.entities).toBeGreaterThanOrEqual(baseline.store.entities + 20); // sink state per room (+ conversations)
+    // 20 sessions, and a claim orchestration for each create the warm pool (2 rooms) could not serve at once
+    expect(grown.store.instances).toBeGreaterThanOrEqual(baseline.store.instances + 20);
+    expect(grown.store.entities).toBeGreaterThanOrEqual(baseline.store.entities + 10); // sink state of each room a citizen joined
     expect(grown.index.maxconfSessions).toBe(baseline.index.maxconfSessions! + 20);
     expect(grown.index.maxconfTimeline).toBeGreaterThan(baseline.index.maxconfTimeline!);
 

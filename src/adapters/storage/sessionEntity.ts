@@ -1,4 +1,4 @@
-import type { QueueStatus, SessionRecord, TimelineLine } from '../../contracts/sessionIndex';
+import type { QueueStatus, RoomParticipants, SessionRecord, TimelineLine } from '../../contracts/sessionIndex';
 
 /**
  * A session record as a table entity: scalar fields as their own properties (so a list query can
@@ -22,6 +22,7 @@ export type SessionEntity = {
   queue?: string;
   queueAt?: string;
   dialAttempts: number;
+  participants?: string;
   teardown?: string;
   revision: number;
 };
@@ -49,6 +50,7 @@ export function toEntity(record: SessionRecord): SessionEntity {
     entity.queue = JSON.stringify(record.queue);
     entity.queueAt = record.queue.at;
   }
+  if (record.participants !== undefined) entity.participants = JSON.stringify(record.participants);
   if (record.teardown !== undefined) {
     const teardown = record.teardown.detail === undefined ? record.teardown : { ...record.teardown, detail: bounded(record.teardown.detail) };
     entity.teardown = JSON.stringify(teardown);
@@ -79,6 +81,8 @@ export function fromEntity(entity: Record<string, unknown>): SessionRecord {
   if (answeredAt !== undefined) record.answeredAt = answeredAt;
   const queue = text('queue');
   if (queue !== undefined) record.queue = JSON.parse(queue) as QueueStatus;
+  const participants = text('participants');
+  if (participants !== undefined) record.participants = JSON.parse(participants) as RoomParticipants;
   const teardown = text('teardown');
   if (teardown !== undefined) record.teardown = JSON.parse(teardown) as SessionRecord['teardown'];
   return record;
