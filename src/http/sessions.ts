@@ -7,6 +7,8 @@ import type { Page, SessionIndex, SessionRecord, TimelineLine } from '../contrac
 import { OUTCOMES } from '../domain/session';
 import { ConversationId, SessionId, VideoCallId } from '../contracts/ids';
 import { bodyTooLarge, checkId, invalidInput, invalidParam, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
+import { isCallSession } from '../contracts/durable';
+import type { InstanceStatus } from '../contracts/ports';
 import { problem, type ApiHandler, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
 /**
@@ -78,6 +80,60 @@ export function sessionBody(record: SessionRecord) {
   };
 }
 
+/**
+ * The answer's shape from a callSession's own status (its custom status while it runs, its output
+ * once it ends), for a session the index has no record of yet; undefined when the instance is not
+ * a session or has set no status.
+ */
+export function sessionBodyOfStatus(status: InstanceStatus | undefined) {
+  const view = SessionViewOfStatus.safeParse(status?.output ?? status?.customStatus);
+  if (!status || !isCallSession(status) || !view.success) return undefined;
+  const v = view.data;
+  return {
+    id: v.roomName,
+    roomName: v.roomName,
+    videoCallId: v.videoCallId,
+    phase: v.phase,
+    outcome: v.outcome,
+    createdAt: v.createdAt,
+    endedAt: v.endedAt,
+    updatedAt: status.lastUpdatedTime ?? v.createdAt,
+    conversationId: v.conversationId,
+    agentUserId: v.agentUserId,
+    answeredAt: v.answeredAt,
+    queue: v.queue,
+    dialAttempts: v.dialAttempts,
+    citizenParticipants: v.citizenParticipants,
+    sipParticipantId: v.sipParticipantId,
+    agentVideoParticipants: v.agentVideoParticipants,
+    teardown: v.teardown,
+    // no record has been written: the first one the session writes is revision 1
+    revision: 0,
+    timeline: v.timeline.map(({ at, kind, what, detail }) => (detail === undefined ? { at, kind, what } : { at, kind, what, detail })),
+  };
+}
+
+const nullableText = z.string().nullable();
+/** What sessionBodyOfStatus reads of a SessionView (src/domain/sessionView.ts); anything else is not a session's status. */
+const SessionViewOfStatus = z.object({
+  roomName: z.string(),
+  videoCallId: z.string(),
+  phase: z.enum(PHASES),
+  outcome: nullableText,
+  createdAt: z.string(),
+  endedAt: nullableText,
+  conversationId: nullableText,
+  agentUserId: nullableText,
+  answeredAt: nullableText,
+  queue: z.object({ estimatedWaitSeconds: z.number().optional(), position: z.number().optional(), at: z.string() }).nullable(),
+  dialAttempts: z.number(),
+  citizenParticipants: z.array(z.string()),
+  sipParticipantId: nullableText,
+  agentVideoParticipants: z.array(z.string()),
+  teardown: z.object({ ok: z.boolean(), detail: z.string().optional() }).nullable(),
+  timeline: z.array(z.object({ at: z.string(), kind: z.enum(['event', 'command', 'result', 'deadline', 'ignored']), what: z.string(), detail: z.string().optional() })),
+});
+
 async function authorize(deps: SessionsDeps, authorization: string | undefined): Promise<ApiResponse | { subject: string }> {
   const result = await deps.verifier.verify(authorization, ROLES.support);
   if (!result.ok) return problem(result.status, result.status === 401 ? 'unauthorized' : 'forbidden', result.reason);
@@ -101,7 +157,7 @@ async function fullTimeline(index: SessionIndex, sessionId: string): Promise<Tim
 }
 
 export function getSessionHandler(deps: SessionsDeps): ApiHandler {
-  return async (request) => {
+  return async (request, context) => {
     const auth = await authorize(deps, request.header('authorization'));
     if ('status' in auth) return auth;
     const id = request.params.id;
@@ -109,7 +165,11 @@ export function getSessionHandler(deps: SessionsDeps): ApiHandler {
     if (bad) return bad;
     const index = await deps.index();
     const record = await index.get(id!);
-    if (!record) return problem(404, 'session-not-found', 'No session has this id');
+    if (!record) {
+      // the session writes its first record a moment after create answers: until then, its own status
+      const started = context.durable ? sessionBodyOfStatus(await context.durable.getStatus(id!)) : undefined;
+      return started ? { status: 200, body: started } : problem(404, 'session-not-found', 'No session has this id');
+    }
     const timeline = (await fullTimeline(index, record.sessionId)).map(({ seq: _seq, ...line }) => line);
     return { status: 200, body: { ...sessionBody(record), timeline } };
   };

@@ -131,6 +131,29 @@ describe('every id is data, never a path', () => {
     expect(calls).toEqual([]);
   });
 
+  it('GET /sessions/{id} of a session that has not written its first record answers from its own status', async () => {
+    const fresh = 'mclocal-ffffeeeedddd';
+    const view = {
+      roomName: fresh, videoCallId: 'vc2', phase: 'dialing', outcome: null, createdAt: '2026-12-01T00:00:00.000Z', endedAt: null,
+      conversationId: null, agentUserId: null, answeredAt: null, citizenParticipants: ['p1'], sipParticipantId: null,
+      agentVideoParticipants: [], queue: null, dialAttempts: 1, teardown: null, timelineDropped: 0,
+      timeline: [{ at: '2026-12-01T00:00:00.000Z', kind: 'event', what: 'session_started' }],
+    };
+    const { durable } = recordingDurable({ [fresh]: { ...running, instanceId: fresh, customStatus: view, lastUpdatedTime: '2026-12-01T00:00:01.000Z' } });
+    const response = await getSessionHandler(sessionsDeps())(req({ id: fresh }), { invocationId: 'i', durable });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(expect.objectContaining({ id: fresh, phase: 'dialing', citizenParticipants: ['p1'], revision: 0, updatedAt: '2026-12-01T00:00:01.000Z' }));
+    expect(response.body).not.toHaveProperty('timelineDropped');
+    expect(JSON.stringify(response.body)).not.toContain('secret-uui');
+  });
+
+  it('GET /sessions/{id} is a 404 when neither the index nor a call session knows the id', async () => {
+    const other = 'mclocal-000011112222';
+    const { durable } = recordingDurable({ [other]: { ...running, instanceId: other, name: 'claimWarmRoom', customStatus: null } });
+    expect((await getSessionHandler(sessionsDeps())(req({ id: other }), { invocationId: 'i', durable })).status).toBe(404);
+    expect((await getSessionHandler(sessionsDeps())(req({ id: 'mclocal-999999999999' }), { invocationId: 'i', durable })).status).toBe(404);
+  });
+
   it('POST /sessions/{id}/terminate with a traversal id is a 400 and raises nothing', async () => {
     const { durable, calls } = recordingDurable({ [SESSION]: running });
     const response = await terminateSessionHandler(sessionsDeps())(req({ id: `x/../${SESSION}` }, { body: '{"reason":"fraud"}' }), { invocationId: 'i', durable });
