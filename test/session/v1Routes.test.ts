@@ -7,6 +7,9 @@ import { startStack, type Stack } from './stack';
  * simulators: v1's room update, list, bulk create and bulk delete; support's session list,
  * lookups and terminate; and create when there is no room to hand out.
  */
+// each test starts its own stack (local host, both simulators, Azurite): on a busy 2-core machine that alone can take 20 s
+jest.setTimeout(90_000);
+
 describe('v1 room routes and support routes, end to end', () => {
   let stack: Stack;
   afterEach(async () => stack?.stop());
