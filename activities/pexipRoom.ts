@@ -2,7 +2,7 @@ import type { PexipRooms } from '../src/adapters/pexip';
 import { generatePins, isRetryablePexipError, PexipError } from '../src/adapters/pexip';
 import type { Logger } from '../src/logging/logger';
 import { ACTIVITIES, type CreatePoolRoomInput, type DeleteRoomInput, type DeleteRoomResult, type TagRoomInput } from '../src/contracts/durable';
-import type { RoomActivityResult } from '../src/contracts/roomPool';
+import { durableRoomOf, type RoomActivityResult } from '../src/contracts/roomPool';
 
 /** The room pool's Pexip IO (`ACTIVITIES.pexipCreatePoolRoom`, `pexipTagRoom`, `pexipDeleteRoom`; docs/pexip.md). */
 
@@ -29,7 +29,8 @@ export function createPoolRoomActivity(deps: PoolActivityDeps) {
       let room = await deps.rooms().createRoom({ name: input.name, guestPin: pins.guestPin, hostPin: pins.hostPin, ...(input.tag !== undefined ? { tag: input.tag } : {}) });
       if (input.tag !== undefined && room.tag !== input.tag) room = await deps.rooms().updateTag(input.name, input.tag);
       log.info({ roomName: input.name, id: room.id }, 'pool room ready on Pexip');
-      return { ok: true, room };
+      // the result rests in history: the PINs stay on Pexip
+      return { ok: true, room: durableRoomOf(room) };
     } catch (error) {
       log.warn({ roomName: input.name, err: failure(error).reason }, 'pool room not created');
       return failure(error);
@@ -43,7 +44,7 @@ export function tagRoomActivity(deps: PoolActivityDeps) {
   return async (input: TagRoomInput): Promise<RoomActivityResult> => {
     try {
       const room = await deps.rooms().updateTag(input.name, input.tag);
-      return { ok: true, room };
+      return { ok: true, room: durableRoomOf(room) };
     } catch (error) {
       log.warn({ roomName: input.name, err: failure(error).reason }, 'tag update failed');
       return failure(error);

@@ -17,6 +17,12 @@ import {
  */
 /** Claimed rooms are the sessions' from then on; the pool remembers the last ones only to answer repeated claims. */
 export const MAX_CLAIMED_REMEMBERED = 500;
+/**
+ * ...and for this long: a claim orchestration is done within seconds (its on-demand bound is 20 s)
+ * and the reaper reads a claim's time only within its 10-minute grace, so older claims are
+ * dropped at the refill's next plan and the entity goes back to its size without sessions.
+ */
+export const CLAIM_MEMORY_MS = 3600_000;
 
 export const emptyPool = (): RoomPoolState => ({ ready: [], creating: [], claimed: [], broken: [], extra: 0 });
 
@@ -111,7 +117,8 @@ export function applyPoolOperation(state: RoomPoolState, operation: PoolOperatio
         stale,
         broken: state.broken.map((b) => b.name),
       };
-      return { state, result: plan };
+      const claimed = state.claimed.filter((c) => !(now - Date.parse(c.claimedAt) >= CLAIM_MEMORY_MS));
+      return { state: claimed.length === state.claimed.length ? state : { ...state, claimed }, result: plan };
     }
     case 'get':
       return { state, result: state };

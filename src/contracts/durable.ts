@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { PexipConference } from '../adapters/pexip/models';
 import type { DisconnectOutcome, SessionConversation } from '../adapters/genesys/conversations';
 import type { CallTruth, SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { activity, entity, orchestration, type EntityOperation } from './durableSpec';
-import type { RoomActivityResult, RoomPoolOperations, RoomPoolState } from './roomPool';
+import type { DurableRoom, RoomActivityResult, RoomPoolOperations, RoomPoolState } from './roomPool';
 import { RecordSessionInput, type RecordSessionResult } from './sessionRecord';
 
 /**
@@ -139,8 +138,9 @@ export interface ClaimRoomInput {
    */
   onDemandOnly?: boolean;
 }
+/** The room without its PINs (a durable output): the create handler reads the guest PIN from Pexip. */
 export type ClaimRoomOutput =
-  | { ok: true; room: PexipConference; source: 'pool' | 'on_demand' }
+  | { ok: true; room: DurableRoom; source: 'pool' | 'on_demand' }
   | { ok: false; reason: 'pool_exhausted' | 'pexip_unavailable'; detail: string };
 
 export interface RefillInput {

@@ -101,8 +101,26 @@ export type RoomPoolOperations = {
   [K in PoolOperationName]: EntityOperation<[keyof PoolInput<K>] extends [never] ? undefined : PoolInput<K>, PoolResults[K]>;
 };
 
-/** A room as the pool's orchestrations report it (activities/pexipRoom.ts). */
-export type RoomActivityResult = { ok: true; room: PexipConference } | { ok: false; retryable: boolean; reason: string };
+/**
+ * A room as it may rest in durable state (activity results, orchestration outputs): the Pexip
+ * view without its PINs. Built field by field, so a field Pexip adds later (or a PIN under
+ * another name) stays out of history. The host PIN is read from Pexip when the Agent App asks
+ * (`GET /public/room/{name}`), the guest PIN when a create answer needs it.
+ */
+export type DurableRoom = Pick<PexipConference, 'id' | 'name' | 'service_type' | 'allow_guests' | 'tag' | 'description' | 'aliases' | 'resource_uri'>;
+
+export function durableRoomOf(room: PexipConference): DurableRoom {
+  const out: DurableRoom = { id: room.id, name: room.name, aliases: (room.aliases ?? []).map((a) => ({ ...(a.id !== undefined ? { id: a.id } : {}), alias: a.alias, ...(a.conference !== undefined ? { conference: a.conference } : {}), ...(a.creation_time !== undefined ? { creation_time: a.creation_time } : {}), ...(a.description !== undefined ? { description: a.description } : {}) })) };
+  if (room.service_type !== undefined) out.service_type = room.service_type;
+  if (room.allow_guests !== undefined) out.allow_guests = room.allow_guests;
+  if (room.tag !== undefined) out.tag = room.tag;
+  if (room.description !== undefined) out.description = room.description;
+  if (room.resource_uri !== undefined) out.resource_uri = room.resource_uri;
+  return out;
+}
+
+/** A room as the pool's orchestrations report it (activities/pexipRoom.ts): never its PINs. */
+export type RoomActivityResult = { ok: true; room: DurableRoom } | { ok: false; retryable: boolean; reason: string };
 
 /** Names the pool holds outside sessions (ready, being made, broken): the reaper leaves these alone. */
 export function poolRoomNamesOf(state: RoomPoolState | undefined): Set<string> {

@@ -136,6 +136,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
             roomPrefix: config.pexip.roomPrefix,
             readRoomPool,
             publisher: durableSessionEventPublisher,
+            index: services.sessionIndex,
             sessionLifetimeMs: config.deadlines.sessionLifetimeSeconds * 1000,
             orphanGraceMs: ORPHAN_GRACE_MS,
             logger,

@@ -3,6 +3,7 @@ import { ROLES, type BearerVerifier } from '../adapters/auth';
 import { isOwnedRoom, isPersistentRoomName, type PexipConference, type PexipRooms } from '../adapters/pexip';
 import type { SessionEventPublisher } from '../contracts';
 import { ORCHESTRATIONS } from '../contracts/durable';
+import type { DurableRoom } from '../contracts/roomPool';
 import type { SessionSettings } from '../domain/session';
 import type { SessionView } from '../domain/sessionView';
 import { parseUui } from '../domain/uui';
@@ -16,8 +17,9 @@ import { problem, type ApiHandler, type ApiRequest, type ApiResponse, type Durab
  * the v1 API (docs/session.md). Behind it, create starts a call session and delete ends it.
  */
 
+/** The claimed room; its guest PIN only when the claim read it from Pexip itself (never from durable state). */
 export type ClaimResult =
-  | { ok: true; room: PexipConference }
+  | { ok: true; room: DurableRoom & Partial<Pick<PexipConference, 'guest_pin'>> }
   | { ok: false; reason: 'pool_exhausted' | 'pexip_unavailable'; detail: string };
 
 export interface RoomsDeps {
@@ -116,7 +118,9 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
       return problem(503, 'session-not-started', 'The call session could not be started', 'try again shortly');
     }
     log.info({ roomName: room.name, videoCallId: uui.uui.videoCallId }, 'room handed out, session started');
-    return { status: 200, body: constrainedView(room, { includeHostPin: false }) };
+    // a room made on demand came through the claim orchestration's output, which holds no PIN
+    const guestPin = room.guest_pin ?? (await deps.rooms.getRoomByName(room.name).catch(() => undefined))?.guest_pin ?? '';
+    return { status: 200, body: constrainedView({ ...room, guest_pin: guestPin }, { includeHostPin: false }) };
   };
 }
 

@@ -60,6 +60,20 @@ describe('pool rules (pure)', () => {
     s = applyPoolOperation(s, { op: 'grow', count: 4 }).state;
     expect(applyPoolOperation(s, { op: 'plan', size: 3, at: '2026-01-05T17:00:30Z', staleAfterMs: 120_000 }).result).toMatchObject({ deficit: 6 });
   });
+
+  it('a plan forgets claims older than an hour, so the entity shrinks back once sessions stop', () => {
+    let s = emptyPool();
+    for (const [name, at] of [['old', '2026-01-05T16:00:00Z'], ['new', '2026-01-05T16:45:00Z']] as const) {
+      s = applyPoolOperation(s, { op: 'reserve', name, at, purpose: 'pool' }).state;
+      s = applyPoolOperation(s, { op: 'created', name, id: 1, at }).state;
+      s = applyPoolOperation(s, { op: 'claim', claimId: `c-${name}`, at }).state;
+    }
+    expect(s.claimed.map((c) => c.name)).toEqual(['old', 'new']);
+    s = applyPoolOperation(s, { op: 'plan', size: 0, at: '2026-01-05T17:00:00Z', staleAfterMs: 120_000 }).state;
+    expect(s.claimed.map((c) => c.name)).toEqual(['new']);
+    s = applyPoolOperation(s, { op: 'plan', size: 0, at: '2026-01-05T17:45:00Z', staleAfterMs: 120_000 }).state;
+    expect(s).toEqual(emptyPool());
+  });
 });
 
 describe('warm pool against the simulator (real activities over HTTP)', () => {

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logging/logger';
 import { reap, type ReaperDeps } from '../../src/maintenance/reaper';
 import { emptyPool } from '../../entities/roomPool';
 import type { RoomPoolState } from '../../src/contracts/roomPool';
+import type { SessionRecord, TimelineLine } from '../../src/contracts/sessionIndex';
 
 const PREFIX = 'mcprod-';
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -34,6 +35,9 @@ interface World {
   sessions: InstanceStatus[];
   pool?: RoomPoolState;
   failDelete?: Set<string>;
+  /** the support read model's records, by session id */
+  records?: Map<string, SessionRecord>;
+  lines?: TimelineLine[];
 }
 
 async function runReaper(world: World) {
@@ -58,6 +62,18 @@ async function runReaper(world: World) {
     roomPrefix: PREFIX,
     readRoomPool: async () => world.pool,
     publisher: () => ({ publish: async (event: SessionEvent) => (published.push(event), 'raised' as never) }),
+    index: async () => {
+      const records = (world.records ??= new Map());
+      return {
+        get: async (id: string) => records.get(id),
+        upsert: async (record: SessionRecord) => {
+          const applied = record.revision > (records.get(record.sessionId)?.revision ?? -1);
+          if (applied) records.set(record.sessionId, record);
+          return { applied };
+        },
+        appendTimeline: async (_id: string, lines: TimelineLine[]) => void (world.lines ??= []).push(...lines),
+      };
+    },
     sessionLifetimeMs: 4 * 60 * MIN,
     orphanGraceMs: 10 * MIN,
     logger: createLogger({ level: 'silent' }),
@@ -143,5 +159,27 @@ describe('the reaper', () => {
     });
     expect(deleted).toEqual(['mcprod-b']);
     expect(report.failures).toBe(1);
+  });
+
+  it('records a session terminated through the Durable API as terminated_by_support once its room is deleted', async () => {
+    const waiting = { sessionId: 'mcprod-term', videoCallId: 'vc1', phase: 'waiting_for_citizen', createdAt: iso(NOW - 30 * MIN), updatedAt: iso(NOW - 30 * MIN), dialAttempts: 0, revision: 3 } as SessionRecord;
+    const records = new Map([['mcprod-term', waiting]]);
+    const world: World = { rooms: [room('mcprod-term'), room('mcprod-done')], sessions: [session('mcprod-term', 'Terminated'), session('mcprod-done', 'Completed')], records };
+    const { deleted, report } = await runReaper(world);
+    expect(deleted).toEqual(['mcprod-term', 'mcprod-done']);
+    expect(records.get('mcprod-term')).toMatchObject({ phase: 'ended', outcome: 'terminated_by_support', revision: 4, teardown: { ok: true } });
+    expect(records.get('mcprod-term')!.endedAt).toBeDefined();
+    expect(world.lines).toEqual([expect.objectContaining({ seq: 3, what: 'terminated' })]);
+    // a session that ended by itself is not rewritten
+    expect(records.has('mcprod-done')).toBe(false);
+    expect(report.recordedTerminated).toBe(1);
+  });
+
+  it('leaves a terminated session alone whose record already says how it ended', async () => {
+    const ended = { sessionId: 'mcprod-t2', videoCallId: 'vc2', phase: 'ended', outcome: 'completed', createdAt: iso(NOW - 30 * MIN), updatedAt: iso(NOW), dialAttempts: 1, revision: 9 } as SessionRecord;
+    const records = new Map([['mcprod-t2', ended]]);
+    const { report } = await runReaper({ rooms: [room('mcprod-t2')], sessions: [session('mcprod-t2', 'Terminated')], records });
+    expect(records.get('mcprod-t2')).toBe(ended);
+    expect(report.recordedTerminated).toBe(0);
   });
 });
