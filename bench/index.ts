@@ -10,9 +10,11 @@
  * - warm create p99: `POST /room/create` from a full warm pool, one at a time, against the
  *   simulator's own room create p99 (goal ≤ 3×).
  *
- * Prints one table and exits non-zero when a goal fails.
+ * Prints one table and exits non-zero when a goal fails. BENCH_CPU_PROFILE=<dir> writes a CPU
+ * profile of each measured phase there.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,6 +82,29 @@ async function rate(url: string, options: { headers?: Record<string, string>; bo
   return { perSecond: result.requests.average, p99: result.latency.p99 };
 }
 
+/**
+ * With BENCH_CPU_PROFILE=<dir>, each measured phase is CPU-profiled on its own (one process runs
+ * the servers and the load, so the profile shows all of it) and written as <dir>/<phase>.cpuprofile.
+ */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+let inspector: Session | undefined;
+async function profiled<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  if (!inspector) {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+  }
+  await inspector.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(PROFILE_DIR, `${phase}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -134,12 +159,12 @@ async function main(): Promise<void> {
     };
 
     // warm create, one at a time from a full pool, against the simulator's own create
-    const warm = await autocannon({
+    const warm = await profiled('warm-create', () => autocannon({
       url: hostUrl,
       connections: 1,
       amount: CREATES,
       requests: [{ method: 'POST', headers: { authorization: `Bearer ${idim}` }, setupRequest: (r) => ({ ...r, path: createPath() }) }],
-    });
+    }));
     if (warm.non2xx > 0) throw new Error(`warm create: ${warm.non2xx} non-2xx`);
     let made = 0;
     const simCreate = await autocannon({
@@ -165,14 +190,14 @@ async function main(): Promise<void> {
     }
     const noiseBody = JSON.stringify(participant(rooms[0]!, `${rooms[0]}-agent`, 'participant_updated'));
 
-    const bareNoise = await rate(bare.url, { body: noiseBody });
-    const sinkNoise = await rate(sinkUrl, { headers: sinkAuth, body: noiseBody });
+    const bareNoise = await profiled('bare', () => rate(bare.url, { body: noiseBody }));
+    const sinkNoise = await profiled('sink-noise', () => rate(sinkUrl, { headers: sinkAuth, body: noiseBody }));
     let leg = 0;
     const acceptedBody = (r: autocannon.Request): autocannon.Request => {
       const n = leg++;
       return { ...r, path: '/public/event_sink', body: JSON.stringify(participant(rooms[n % rooms.length]!, `leg-${n}`, 'participant_connected')) };
     };
-    const sinkAccepted = await rate(hostUrl, { headers: sinkAuth, setupRequest: acceptedBody });
+    const sinkAccepted = await profiled('sink-accepted', () => rate(hostUrl, { headers: sinkAuth, setupRequest: acceptedBody }));
 
     const rows: Row[] = [
       row('sink noise (req/s)', sinkNoise.perSecond, bareNoise.perSecond, 'bare node:http', (r) => r >= 0.5, '≥ 0.5×', `p99 ${sinkNoise.p99} ms vs ${bareNoise.p99} ms`),
@@ -182,6 +207,7 @@ async function main(): Promise<void> {
     process.stdout.write(table(rows));
     process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
   } finally {
+    inspector?.disconnect();
     bare.server.close();
     await host?.stop();
     await pexip.stop();

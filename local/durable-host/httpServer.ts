@@ -35,6 +35,9 @@ export function createHostServer(options: HostServerOptions): Server {
     .sort((a, b) => b.specificity - a.specificity);
 
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // the binding payload names the host's origin, fixed once it listens (before any request is served)
+  let clientDataText: string | undefined;
+  const clientData = () => (clientDataText ??= JSON.stringify(options.clientData()));
 
   const server = createServer((req, res) => {
     readBoundedBody(req, limit)
@@ -141,7 +144,7 @@ export function createHostServer(options: HostServerOptions): Server {
       { name: triggerName, data: { http: { method, url: url.toString(), headers, query, params, body: { bytes: body } } } },
     ];
     const clientBinding = durableClientBindingName(fn.fn);
-    if (clientBinding) inputData.push({ name: clientBinding, data: { string: JSON.stringify(options.clientData()) } });
+    if (clientBinding) inputData.push({ name: clientBinding, data: { string: clientData() } });
     let response: { statusCode?: string; headers?: Record<string, string>; cookies?: RpcCookie[]; body?: TypedData } | undefined;
     try {
       const result = await options.invoker.invoke(fn.fn, inputData);

@@ -41,8 +41,10 @@ export class FunctionInvoker {
     const model = this.core.programmingModel();
     if (!model) throw new Error('The app registered no functions: no programming model was set');
     const invocationId = randomUUID();
+    const logger = this.logger;
     const name = fn.metadata.name;
-    const log = this.logger.child({ function: name, invocationId });
+    // a child logger per invocation only when the function logs (most never do)
+    let log: Logger | undefined;
     const coreCtx = {
       invocationId,
       request: { invocationId, functionId: name, inputData, triggerMetadata },
@@ -50,6 +52,7 @@ export class FunctionInvoker {
       state: undefined as string | undefined,
       log(level: string, category: string, message: string) {
         const method = level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : level === 'information' ? 'info' : 'debug';
+        log ??= logger.child({ function: name, invocationId });
         log[method]({ category }, message);
       },
     };

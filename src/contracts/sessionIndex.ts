@@ -116,8 +116,13 @@ export interface ClaimedRoom {
 
 export interface WarmRoomQueue {
   offer(room: WarmRoom): Promise<void>;
-  /** takes one room for good, or undefined when the pool is empty */
-  claim(): Promise<ClaimedRoom | undefined>;
+  /**
+   * Takes one room for good, or undefined when the pool is empty. `alongside` (a read about the
+   * room the claimer needs anyway) runs while the take is made final, and its result comes back
+   * with the room; it is run for rooms that then turn out to be someone else's too, so it must
+   * change nothing.
+   */
+  claim<T = never>(alongside?: (room: WarmRoom) => Promise<T>): Promise<(ClaimedRoom & { alongside?: T }) | undefined>;
   /** approximate: the queue service counts lazily */
   size(): Promise<number>;
   clear(): Promise<void>;

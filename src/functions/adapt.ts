@@ -149,3 +149,27 @@ function isNotFound(error: unknown): boolean {
 export function requestContext(context: InvocationContext, durable: DurableControl | undefined): RequestContext {
   return { invocationId: context.invocationId, durable };
 }
+
+/**
+ * The durable client of an HTTP function, made only when the handler asks for it and then kept:
+ * noise on the event sink never needs one, and every invocation's binding carries the same task
+ * hub and management URLs, so building a DurableClient (URL checks, an axios instance) per request
+ * would be pure overhead. The binding's own data is the cache key, so a changed binding (a key
+ * rotation, another task hub) gets a client of its own.
+ */
+export function lazyDurableControl(http: AxiosInstance, clientOf: (context: InvocationContext) => DurableClient) {
+  let cached: { key: string; control: DurableControl } | undefined;
+  return (context: InvocationContext, input: unknown): RequestContext => {
+    let made: DurableControl | undefined;
+    return {
+      invocationId: context.invocationId,
+      get durable() {
+        if (made) return made;
+        const key = JSON.stringify(context.extraInputs.get(input as Parameters<InvocationContext['extraInputs']['get']>[0]) ?? null);
+        if (cached?.key !== key) cached = { key, control: durableControl(clientOf(context), http) };
+        made = cached.control;
+        return made;
+      },
+    };
+  };
+}

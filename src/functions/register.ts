@@ -1,24 +1,26 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableControl, managementHttp, requestContext, toApiRequest, toHttpResponse } from './adapt';
+import { durableControl, lazyDurableControl, managementHttp, requestContext, toApiRequest, toHttpResponse } from './adapt';
 import type { Registration } from './registration';
 
 /** Hands every entry of the registration list to @azure/functions / durable-functions. The only caller of `app.*`. */
 export function register(registrations: Registration[]): void {
   const http = managementHttp();
+  const durableInput = df.input.durableClient();
+  const httpContext = lazyDurableControl(http, (context) => df.getClient(context));
   for (const r of registrations) {
     switch (r.kind) {
       case 'http': {
         const common = { route: r.route, methods: r.methods, authLevel: 'anonymous' as const };
-        const serve = async (request: HttpRequest, context: InvocationContext, client?: df.DurableClient) =>
-          toHttpResponse(
-            await r.handler(await toApiRequest(request), requestContext(context, client && durableControl(client, http))),
-          );
-        if (r.durableClient) {
-          df.app.client.http(r.name, { ...common, handler: (request, client, context) => serve(request, context, client) });
-        } else {
-          app.http(r.name, { ...common, handler: (request, context) => serve(request, context) });
-        }
+        // the durable client binding is declared as df.app.client.http would, but the client is
+        // made on first use and shared (lazyDurableControl), not built for every request
+        const withDurable = r.durableClient;
+        app.http(r.name, {
+          ...common,
+          ...(withDurable ? { extraInputs: [durableInput] } : {}),
+          handler: async (request: HttpRequest, context: InvocationContext) =>
+            toHttpResponse(await r.handler(await toApiRequest(request), withDurable ? httpContext(context, durableInput) : requestContext(context, undefined))),
+        });
         break;
       }
       case 'timer':

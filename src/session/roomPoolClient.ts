@@ -76,7 +76,8 @@ const WARM_CLAIM_ATTEMPTS = 3;
 
 /**
  * Claims a room for a new session with no polling: one atomic take from the warm-room queue
- * (receive + delete, src/adapters/storage/warmRoomQueue.ts), the tag on Pexip, and a signal so
+ * (receive + delete, src/adapters/storage/warmRoomQueue.ts; the session check rides alongside the
+ * delete), the tag on Pexip and, at the same time, a signal so
  * the pool entity's books follow (`takeReady`: the room leaves `ready` for `claimed`, and the
  * refill makes its replacement). A room whose session already exists is a queue message offered
  * twice (a retried offer) and is skipped. A room Pexip will not tag is marked broken (the refill
@@ -87,25 +88,33 @@ const WARM_CLAIM_ATTEMPTS = 3;
 export async function claimWarmRoom(deps: WarmClaimDeps, durable: DurableControl, tag: string): Promise<ClaimRoomOutput> {
   const queue = await deps.queue();
   for (let attempt = 0; attempt < WARM_CLAIM_ATTEMPTS; attempt++) {
-    const claimed = await queue.claim();
+    // the session check is read while the queue makes the take final
+    const claimed = await queue.claim((room) => durable.getStatus(room.name));
     if (!claimed) break;
     const { name } = claimed.room;
     const at = deps.now().toISOString();
-    if (await durable.getStatus(name)) {
+    const existing = 'alongside' in claimed ? claimed.alongside : await durable.getStatus(name);
+    if (existing) {
       deps.logger.warn({ roomName: name }, 'warm-room queue offered a room that already has a session; skipped');
       continue;
     }
-    await durable.signalEntity(ENTITIES.roomPool, ROOM_POOL_KEY, 'takeReady', { name, claimId: `queue:${claimed.receipt}`, at });
+    // the pool's books and the tag on Pexip are independent: both at once
+    const taken = durable.signalEntity(ENTITIES.roomPool, ROOM_POOL_KEY, 'takeReady', { name, claimId: `queue:${claimed.receipt}`, at });
+    const tagged = deps.rooms.updateTag(name, tag).then(
+      (room) => ({ room }),
+      (error: unknown) => ({ error }),
+    );
+    // a failed signal fails the claim, as it did before the tag was made alongside it
+    await taken;
     // the refill makes the replacement; not awaited, the keeper timer is its backstop
     void ensureRoomPoolRefill(durable).catch(() => undefined);
-    try {
-      return { ok: true, room: await deps.rooms.updateTag(name, tag), source: 'pool' };
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.slice(0, 200) : 'tag update failed';
-      await durable.signalEntity(ENTITIES.roomPool, ROOM_POOL_KEY, 'markBroken', { name, reason, at });
-      // Pexip itself is failing: trying more warm rooms would only break them too
-      if (!(error instanceof PexipError) || error.retryable) return { ok: false, reason: 'pexip_unavailable', detail: 'Pexip did not accept the tag update' };
-    }
+    const outcome = await tagged;
+    if ('room' in outcome) return { ok: true, room: outcome.room, source: 'pool' };
+    const { error } = outcome;
+    const reason = error instanceof Error ? error.message.slice(0, 200) : 'tag update failed';
+    await durable.signalEntity(ENTITIES.roomPool, ROOM_POOL_KEY, 'markBroken', { name, reason, at });
+    // Pexip itself is failing: trying more warm rooms would only break them too
+    if (!(error instanceof PexipError) || error.retryable) return { ok: false, reason: 'pexip_unavailable', detail: 'Pexip did not accept the tag update' };
   }
   return (deps.onDemand ?? ((d, t) => claimRoomFromPool(d, t, { onDemandOnly: true })))(durable, tag);
 }

@@ -40,6 +40,23 @@ test('an offered room is claimed once, with its facts, and the pool is empty aft
   expect(await queue.size()).toBe(0);
 });
 
+test('a read made alongside the claim comes back with the room; one that fails fails the claim after the take', async () => {
+  const { queue } = await freshQueue();
+  const [first, second] = rooms(2);
+  await queue.offer(first!);
+  await queue.offer(second!);
+  const seen: string[] = [];
+  const claimed = await queue.claim(async (room) => {
+    seen.push(room.name);
+    return `status of ${room.name}`;
+  });
+  expect(claimed).toMatchObject({ room: first, alongside: `status of ${first!.name}` });
+  expect(seen).toEqual([first!.name]);
+  await expect(queue.claim(async () => Promise.reject(new Error('status read failed')))).rejects.toThrow('status read failed');
+  // the failed read did not undo the take: the room is gone from the pool
+  expect(await queue.claim()).toBeUndefined();
+});
+
 test('claim on an empty pool answers undefined in one round trip', async () => {
   const { queue } = await freshQueue();
   await queue.claim(); // warm the connection

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 /** App roles carried in the token's `roles` claim (Entra ID app roles). */
@@ -24,24 +25,51 @@ export interface BearerOptions {
   audience: string;
 }
 
-export function bearerVerifier(options: BearerOptions): BearerVerifier {
+/** Seconds of clock skew accepted on `exp` and `nbf`. */
+const CLOCK_TOLERANCE_S = 60;
+/** How long a verified token is trusted without checking its signature again (a key taken out of the JWKS stops working within this). */
+export const VERIFIED_TOKEN_TTL_MS = 5 * 60_000;
+const VERIFIED_TOKEN_MAX = 1000;
+
+/**
+ * Verifies with jose, and remembers tokens it verified: IDIM sends the same client-credentials
+ * token with every call for its hour, and each RS256 signature check costs more than the rest of
+ * a warm create. A remembered token is keyed by its SHA-256 (the cache holds no token) and is
+ * trusted until its own expiry (with the clock tolerance jose applies) or VERIFIED_TOKEN_TTL_MS,
+ * whichever comes first; refusals are never remembered.
+ */
+export function bearerVerifier(options: BearerOptions, now: () => number = Date.now): BearerVerifier {
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  const check = async (token: string): Promise<Verification> => {
+    const key = createHash('sha256').update(token).digest('base64');
+    const known = verified.get(key);
+    if (known && known.until > now()) return { ok: true, principal: known.principal };
+    if (known) verified.delete(key);
+    try {
+      const { payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(now()),
+      });
+      const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+      const principal = { subject: String(payload.sub ?? payload.oid ?? 'unknown'), roles };
+      const expires = typeof payload.exp === 'number' ? (payload.exp + CLOCK_TOLERANCE_S) * 1000 : Infinity;
+      // oldest first out: a Map iterates in insertion order
+      if (verified.size >= VERIFIED_TOKEN_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(key, { principal, until: Math.min(expires, now() + VERIFIED_TOKEN_TTL_MS) });
+      return { ok: true, principal };
+    } catch (error) {
+      return { ok: false, status: 401, reason: describe(error) };
+    }
+  };
   return {
     async verify(authorization, role) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
       if (!match) return { ok: false, status: 401, reason: 'a bearer token is required' };
-      try {
-        const { payload } = await jwtVerify(match[1]!, options.keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          clockTolerance: 60,
-        });
-        const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-        const principal = { subject: String(payload.sub ?? payload.oid ?? 'unknown'), roles };
-        if (role && !roles.includes(role)) return { ok: false, status: 403, reason: `the token lacks the ${role} role` };
-        return { ok: true, principal };
-      } catch (error) {
-        return { ok: false, status: 401, reason: describe(error) };
-      }
+      const result = await check(match[1]!);
+      if (result.ok && role && !result.principal.roles.includes(role)) return { ok: false, status: 403, reason: `the token lacks the ${role} role` };
+      return result;
     },
   };
 }

@@ -53,11 +53,15 @@ export class QueueWarmRoomQueue implements WarmRoomQueue {
     await this.client.sendMessage(JSON.stringify(message), { messageTimeToLive: -1 });
   }
 
-  async claim(): Promise<ClaimedRoom | undefined> {
+  async claim<T = never>(alongside?: (room: WarmRoom) => Promise<T>): Promise<(ClaimedRoom & { alongside?: T }) | undefined> {
     for (let race = 0; race < MAX_CLAIM_RACES; race++) {
       const received = await this.client.receiveMessages({ numberOfMessages: 1, visibilityTimeout: this.visibilityTimeout });
       const message = received.receivedMessageItems[0];
       if (!message) return undefined;
+      const parsed = WarmRoomMessage.safeParse(safeJson(message.messageText));
+      // the caller's read runs while the delete makes the take final (one round trip fewer); a
+      // read that fails is reported with the room, as if made after it
+      const read = parsed.success && alongside ? settle(alongside(parsed.data)) : undefined;
       try {
         await this.client.deleteMessage(message.messageId, message.popReceipt);
       } catch (error) {
@@ -66,10 +70,13 @@ export class QueueWarmRoomQueue implements WarmRoomQueue {
         if (status === 404 || status === 400) continue;
         throw error;
       }
-      const parsed = WarmRoomMessage.safeParse(safeJson(message.messageText));
       // a message that is not a room (written by hand, or by another build) is dropped, not handed out
       if (!parsed.success) continue;
-      return { room: parsed.data, receipt: message.messageId };
+      const claimed = { room: parsed.data, receipt: message.messageId };
+      if (!read) return claimed;
+      const outcome = await read;
+      if ('error' in outcome) throw outcome.error;
+      return { ...claimed, alongside: outcome.value };
     }
     return undefined;
   }
@@ -81,6 +88,14 @@ export class QueueWarmRoomQueue implements WarmRoomQueue {
   async clear(): Promise<void> {
     await this.client.clearMessages();
   }
+}
+
+/** A promise that never rejects, so one left unawaited (a lost race) raises no unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function safeJson(text: string): unknown {
