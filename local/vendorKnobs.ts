@@ -13,6 +13,8 @@ import type { RateLimit } from './pexip-simulator/rateLimit';
  *   PEXIP_SIM_LATENCY_MS          added to every simulator answer
  *   PEXIP_SIM_SINK_DROP | _DUPLICATE | _REORDER   probability per sink event
  *   PEXIP_SIM_SINK_DELAY_MS       wait before each sink post
+ *   PEXIP_SIM_SINK_BULK           "true": the node posts its backlog as `eventsink_bulk` batches (the event
+ *                                 sink's bulk option, as a deployment configures it); on with --production-like
  *   PEXIP_SIM_SEED                seeds the simulator's randomness (reproducible chaos)
  *   GENESYS_SIM_WIDGET_URL        the agent desktop's interaction widget URL template (Genesys's
  *                                 `{{pcConversationId}}`… placeholders); `npm start` sets it to the Agent App it serves
@@ -22,6 +24,8 @@ export interface PexipKnobs {
   managementRateLimit: RateLimit | undefined;
   faults: SimFaults;
   seed: number | undefined;
+  /** the event sink posts batches (`eventsink_bulk`), not one event per request */
+  sinkBulk: boolean;
 }
 
 export interface GenesysKnobs {
@@ -64,6 +68,7 @@ const knobEnv = z.object({
   PEXIP_SIM_SINK_REORDER: probability.optional(),
   PEXIP_SIM_SINK_DELAY_MS: millis.optional(),
   PEXIP_SIM_SEED: z.coerce.number().int().optional(),
+  PEXIP_SIM_SINK_BULK: z.enum(['true', 'false']).optional(),
   GENESYS_SIM_WIDGET_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
@@ -96,6 +101,8 @@ export function parseVendorKnobs(env: Record<string, string | undefined>, argv: 
       managementRateLimit: limit === 'off' ? undefined : limit ?? (productionLike ? PRODUCTION_MANAGEMENT_RATE_LIMIT : undefined),
       faults,
       seed: k.PEXIP_SIM_SEED,
+      // one request per event through one node's ordered queue caps a load run at the host's round trip
+      sinkBulk: k.PEXIP_SIM_SINK_BULK === undefined ? productionLike : k.PEXIP_SIM_SINK_BULK === 'true',
     },
     genesys: { widgetUrl: k.GENESYS_SIM_WIDGET_URL },
   };

@@ -7,7 +7,7 @@
  *   --sessions N          sessions (required)
  *   --concurrency C       at most C in flight (default N)
  *   --production-like     Pexip ~90 s propagation and management rate limit, Genesys 300/min per token
- *   --pool P              warm pool size of the MaxConf started here (default min(N, C) + 2)
+ *   --pool P              warm pool size of the MaxConf started here (default N + 2; the run waits for it to be on Pexip and propagated)
  *   --timeout S           per step (default 300)
  *   --url U [--data-dir D]  drive a running `npm start` instead of starting one
  */

@@ -13,6 +13,8 @@ export interface RunOptions {
   sessions: number;
   concurrency: number;
   stepTimeoutMs: number;
+  /** a stack started here: wait for this many warm rooms on Pexip, the last one propagated, before the idle session */
+  warmPool?: { size: number; propagationMs: number };
   /** Genesys's per-token limit on the simulator (production-like: 300 a minute) */
   genesysRequestsPerMinute?: number;
   write(line: string): void;
@@ -83,8 +85,27 @@ async function leakedRooms(stack: LoadStack, rooms: string[], graceMs: number): 
   }
 }
 
+/**
+ * Waits until the warm pool's rooms are on Pexip, then for its propagation delay: a pool in
+ * production was filled long before the calls come, so the run must not measure a pool that is
+ * still being made (or citizens waiting 90 s for a room to reach the conference node).
+ */
+async function warmPoolReady(stack: LoadStack, pool: { size: number; propagationMs: number }, write: (line: string) => void, timeoutMs: number): Promise<void> {
+  if (pool.size === 0) return;
+  const started = Date.now();
+  for (;;) {
+    const rooms = (await pexipRoomNames(stack)).size;
+    if (rooms >= pool.size) break;
+    if (Date.now() - started > timeoutMs) throw new Error(`the warm pool reached ${rooms} of ${pool.size} rooms in ${timeoutMs / 1000} s`);
+    await sleep(2000);
+  }
+  write(`warm pool: ${pool.size} rooms on Pexip after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting ${pool.propagationMs / 1000} s for them to propagate…`);
+  await sleep(pool.propagationMs);
+}
+
 export async function runLoad(o: RunOptions): Promise<RunResult> {
   const { stack } = o;
+  if (o.warmPool) await warmPoolReady(stack, o.warmPool, o.write, Math.max(o.stepTimeoutMs, 20 * 60_000));
   await prepareAgents(stack.genesysUrl, Math.min(o.sessions, o.concurrency) + 1);
   if (o.genesysRequestsPerMinute) await json(`${stack.genesysUrl}/sim/rate-limit`, { method: 'POST', body: JSON.stringify({ requestsPerMinute: o.genesysRequestsPerMinute }) });
   const base = { stack, pexip: o.pexip, stepTimeoutMs: o.stepTimeoutMs };
@@ -101,9 +122,10 @@ export async function runLoad(o: RunOptions): Promise<RunResult> {
   }, 5000);
   const driver = {
     ...base,
-    // a read every 250 ms for a few sessions, 4 s for 200, 20 s for 1,000: the reads must not be the load under test
-    // (latencies come from the timeline's own stamps, so the poll period does not blur them)
-    pollMs: Math.max(250, o.concurrency * 20),
+    // a read every 500 ms for a few sessions, 2.5 s for 100 in flight: the reads must not be the load under test
+    // (each is a JWT check and index reads on the host; latencies come from the timeline's own stamps
+    // and the run's own clock at its actions, so the poll period does not blur them)
+    pollMs: Math.max(500, Math.min(o.concurrency, o.sessions) * 25),
     onProgress: (_index: number, stage: string) => {
       if (stage in counts) counts[stage as keyof StageCounts]++;
       o.onStage?.(counts);

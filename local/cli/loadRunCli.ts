@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config';
+import { LOCAL_PROPAGATION_DELAY_MS, PRODUCTION_PROPAGATION_DELAY_MS } from '../vendorKnobs';
 import { runLoad, type RunOptions, type RunResult } from './loadRun';
 import { report } from './loadRunReport';
 import { loadPexipClientApi } from './pexipClientApi';
@@ -82,7 +83,9 @@ export async function execute(e: Execution): Promise<{ code: number; result: Run
     stack = await attachStack(o.url, [o['data-dir'], config.dataDir, '.maxconf/'].filter((d): d is string => d !== undefined), auth);
     e.write(`attached to ${stack.url}`);
   } else {
-    const pool = o.pool ?? Math.min(o.sessions, concurrency) + 2;
+    // as the profile would size it for this load: every session's room warm and propagated before it
+    // arrives (a replacement made during the run needs Pexip's propagation delay before anyone can join it)
+    const pool = o.pool ?? o.sessions + 2;
     const port = await freePort();
     e.write(`starting the vendors process and a host attached to it on port ${port} (warm pool ${pool}${o['production-like'] ? ', production-like limits' : ''})…`);
     stack = await startStack({ port, productionLike: o['production-like'], env: { ROOM_POOL_SIZE: String(pool), ...e.vendorEnv }, auth, write: e.write });
@@ -90,6 +93,7 @@ export async function execute(e: Execution): Promise<{ code: number; result: Run
   try {
     const result = await runLoad({
       stack,
+      ...(o.url ? {} : { warmPool: { size: o.pool ?? o.sessions + 2, propagationMs: o['production-like'] ? PRODUCTION_PROPAGATION_DELAY_MS : LOCAL_PROPAGATION_DELAY_MS } }),
       pexip: loadPexipClientApi(),
       sessions: o.sessions,
       concurrency,

@@ -58,10 +58,13 @@ export interface SinkRetry {
 }
 
 /**
- * Delivers envelopes to the sink in emission order, with the configured faults. Delivery is
- * asynchronous (as EventBridge's is). A sink that fails (MaxConf restarting, a 5xx) is retried
- * with back-off before the next envelope goes, as an EventBridge target is; one that still fails
- * is counted and dropped.
+ * Delivers envelopes to the sink with the configured faults. Delivery is asynchronous (as
+ * EventBridge's is) and conversations are delivered side by side, as EventBridge invokes its
+ * target concurrently: one slow answer must not hold every other call's events back (a single
+ * chain made a load run's Genesys events trail by tens of seconds). Within one conversation the
+ * envelopes keep their emission order (the reorder fault is what moves them). A sink that fails
+ * (MaxConf restarting, a 5xx) is retried with back-off before that conversation's next envelope
+ * goes, as an EventBridge target is; one that still fails is counted and dropped.
  */
 export class EventDelivery {
   readonly log: EventBridgeEnvelope[] = [];
@@ -69,7 +72,8 @@ export class EventDelivery {
   dropped = 0;
   failures = 0;
   private held: EventBridgeEnvelope | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** one ordered chain per conversation, removed once it has drained */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private sink: EventSink | undefined,
@@ -110,12 +114,13 @@ export class EventDelivery {
   }
 
   /** Resolves when everything published so far has been handed to the sink. */
-  idle(): Promise<void> {
-    return this.chain;
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
   private enqueue(envelope: EventBridgeEnvelope): void {
-    this.chain = this.chain.then(async () => {
+    const key = String(envelope.detail.eventBody.conversationId ?? envelope.detail.topicName);
+    const chain = (this.chains.get(key) ?? Promise.resolve()).then(async () => {
       for (let attempt = 1; this.sink; attempt++) {
         try {
           await this.sink(envelope);
@@ -130,6 +135,10 @@ export class EventDelivery {
           await new Promise((r) => setTimeout(r, this.retry.firstDelayMs * 2 ** (attempt - 1)));
         }
       }
+    });
+    this.chains.set(key, chain);
+    void chain.then(() => {
+      if (this.chains.get(key) === chain) this.chains.delete(key);
     });
   }
 }

@@ -40,7 +40,7 @@ export async function startPexipSimulatorFor(
     logger: log,
     ...(sipDestination ? { sipDestination } : {}),
   });
-  simulator.setEventSink(`http://127.0.0.1:${config.port}/public/event_sink`, config.pexip.eventSink);
+  simulator.setEventSink(`http://127.0.0.1:${config.port}/public/event_sink`, config.pexip.eventSink, { bulk: knobs?.pexip.sinkBulk ?? false });
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, PEXIP_SIMULATOR_FILE);
   writeFileSync(file, JSON.stringify({ url: simulator.url }, null, 2), { mode: 0o600 });

@@ -48,17 +48,21 @@ describe('Pexip simulator: production-like limits and knobs', () => {
   });
 
   it('the vendors process reads its knobs from the environment; --production-like means 90 s propagation and a management limit', () => {
-    expect(parseVendorKnobs({}).pexip).toEqual({ propagationDelayMs: 3000, managementRateLimit: undefined, faults: {}, seed: undefined });
-    expect(parseVendorKnobs({}, ['--production-like']).pexip).toMatchObject({ propagationDelayMs: PRODUCTION_PROPAGATION_DELAY_MS, managementRateLimit: PRODUCTION_MANAGEMENT_RATE_LIMIT });
+    expect(parseVendorKnobs({}).pexip).toEqual({ propagationDelayMs: 3000, managementRateLimit: undefined, faults: {}, seed: undefined, sinkBulk: false });
+    expect(parseVendorKnobs({}, ['--production-like']).pexip).toMatchObject({ propagationDelayMs: PRODUCTION_PROPAGATION_DELAY_MS, managementRateLimit: PRODUCTION_MANAGEMENT_RATE_LIMIT, sinkBulk: true });
+    expect(parseVendorKnobs({ PEXIP_SIM_SINK_BULK: 'false' }, ['--production-like']).pexip.sinkBulk).toBe(false);
+    expect(parseVendorKnobs({ PEXIP_SIM_SINK_BULK: 'true' }).pexip.sinkBulk).toBe(true);
     const chaos = parseVendorKnobs({ PEXIP_SIM_SINK_DROP: '0.1', PEXIP_SIM_SINK_DUPLICATE: '0.05', PEXIP_SIM_SINK_REORDER: '0.2', PEXIP_SIM_SINK_DELAY_MS: '30000', PEXIP_SIM_ERROR_RATE: '0.02', PEXIP_SIM_RATE_LIMIT: '300/60', PEXIP_SIM_SEED: '7' }, ['--production-like']);
     expect(chaos.pexip).toEqual({
       propagationDelayMs: PRODUCTION_PROPAGATION_DELAY_MS,
       managementRateLimit: { requests: 300, perMs: 60_000 },
       faults: { errorRate: { configuration: 0.02, status: 0.02, command: 0.02 }, sink: { drop: 0.1, duplicate: 0.05, reorder: 0.2, delayMs: 30_000 } },
       seed: 7,
+      sinkBulk: true,
     });
     expect(parseVendorKnobs({ PEXIP_SIM_RATE_LIMIT: 'off' }, ['--production-like']).pexip.managementRateLimit).toBeUndefined();
     expect(() => parseVendorKnobs({ PEXIP_SIM_SINK_DROP: '1.5' })).toThrow(/^PEXIP_SIM_SINK_DROP: /);
     expect(() => parseVendorKnobs({ PEXIP_SIM_RATE_LIMIT: 'lots' })).toThrow(/^PEXIP_SIM_RATE_LIMIT: /);
+    expect(() => parseVendorKnobs({ PEXIP_SIM_SINK_BULK: 'yes' })).toThrow(/^PEXIP_SIM_SINK_BULK: /);
   });
 });
