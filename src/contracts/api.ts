@@ -22,6 +22,16 @@ export const ConstrainedConference = z.object({
   aliases: z.array(Alias),
 }).meta({ id: 'ConstrainedConference' });
 
+/** The create answer: v1's ConstrainedConference without the host PIN, and the citizen's join link where a Customer App is configured. */
+export const CreatedConference = ConstrainedConference.omit({ pin: true })
+  .extend({
+    join_url: z
+      .string()
+      .optional()
+      .meta({ description: "additional to v1 (IDIM may ignore it): the Customer App link for the citizen, `<app>/#alias=<alias>&token=<citizen token>`; absent where no Customer App is configured" }),
+  })
+  .meta({ id: 'CreatedConference' });
+
 /** v1's full Conference: the Pexip VMR object as the management node returns it. */
 export const Conference = z.looseObject({
   id: z.number().int(),
@@ -104,6 +114,11 @@ export const SessionRecord = z.object({
   teardown: z.object({ ok: z.boolean(), detail: z.string().optional() }).nullable(),
   revision: z.number().int().meta({ description: 'grows with every change the session records' }),
   timeline: z.array(TimelineEntry).meta({ description: 'the whole timeline, oldest first' }),
+  joinUrl: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: "the citizen's join link (Customer App, docs/customer-app.md), freshly minted; null once the session is ending; absent where no Customer App is configured" }),
 }).meta({ id: 'SessionRecord' });
 
 export const SessionList = z.object({

@@ -12,6 +12,7 @@ import { EventBridgeEnvelope } from '../adapters/genesys/events';
 import {
   ConstrainedConference,
   Conference,
+  CreatedConference,
   EnvelopesAccepted,
   EventSinkAck,
   GatewayError,
@@ -111,7 +112,7 @@ export function coreRoutes(): DocumentedRoute[] {
         security: idim,
         request: { query: CreateRoomQuery },
         responses: {
-          200: json(ConstrainedConference.omit({ pin: true }), 'the room; no host PIN'),
+          200: json(CreatedConference, 'the room; no host PIN; `join_url` where a Customer App is configured'),
           400: problem('uuiData is missing or not a valid UUI', ['invalid-input']),
           ...bearerRefusals(ROLES.idim),
           ...INTERNAL,

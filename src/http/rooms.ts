@@ -8,6 +8,7 @@ import type { SessionView } from '../domain/sessionView';
 import { parseUui } from '../domain/uui';
 import type { Logger } from '../logging/logger';
 import { isSessionIdOf, RoomName } from '../contracts/ids';
+import type { JoinLinks } from './joinLink';
 import { bodyTooLarge, checkId, invalidInput, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
 import { problem, type ApiHandler, type ApiRequest, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
@@ -31,6 +32,8 @@ export interface RoomsDeps {
   clearPool(durable: DurableControl): Promise<number>;
   publisher(durable: DurableControl): SessionEventPublisher;
   settings: SessionSettings;
+  /** the citizen's join link, added to the create answer as `join_url`; absent without a Customer App */
+  joinLinks?: JoinLinks | undefined;
   logger: Logger;
   now(): Date;
 }
@@ -116,7 +119,10 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
       return problem(503, 'session-not-started', 'The call session could not be started', 'try again shortly');
     }
     log.info({ roomName: room.name, videoCallId: uui.uui.videoCallId }, 'room handed out, session started');
-    return { status: 200, body: constrainedView(room, { includeHostPin: false }) };
+    const view = constrainedView(room, { includeHostPin: false });
+    // an additional field after v1's: IDIM may ignore it (v1's fields and their values are unchanged)
+    const joinUrl = await deps.joinLinks?.linkFor({ sessionId: room.name, alias: view.aliases[0]?.alias ?? room.name, createdAt: deps.now() });
+    return { status: 200, body: joinUrl ? { ...view, join_url: joinUrl } : view };
   };
 }
 
