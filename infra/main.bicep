@@ -180,6 +180,9 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// the browser origins of the two static web apps: their custom domain, else the default host name
+var customerAppOrigin = empty(customDomains.customerApp) ? 'https://${staticWebApps.outputs.customerAppDefaultHostName}' : 'https://${customDomains.customerApp}'
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -198,6 +201,7 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.vaultUri
     contentShareSecretUri: keyVault.outputs.contentShareSecretUri
     virtualNetworkSubnetId: virtualNetworkSubnetId
+    customerAppUrl: customerAppOrigin
   }
 }
 
@@ -229,6 +233,7 @@ module apim 'modules/apim.bicep' = {
     authIssuer: shared.authIssuer
     authAudience: shared.authAudience
     agentAppOrigin: empty(customDomains.agentApp) ? 'https://${staticWebApps.outputs.agentAppDefaultHostName}' : 'https://${customDomains.agentApp}'
+    customerAppOrigin: customerAppOrigin
   }
 }
 

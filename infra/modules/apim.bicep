@@ -19,6 +19,8 @@ param authIssuer string
 param authAudience string
 @description('origin of the Agent App, the only browser origin of /public/room')
 param agentAppOrigin string
+@description('origin of the Customer App, the only browser origin of /public/citizen/*')
+param customerAppOrigin string
 
 var hasEdge = !empty(edgeHostName)
 
@@ -92,6 +94,15 @@ resource namedAgentOrigin 'Microsoft.ApiManagement/service/namedValues@2024-05-0
   properties: {
     displayName: 'agent-app-origin'
     value: agentAppOrigin
+  }
+}
+
+resource namedCustomerOrigin 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
+  parent: service
+  name: 'customer-app-origin'
+  properties: {
+    displayName: 'customer-app-origin'
+    value: customerAppOrigin
   }
 }
 
@@ -196,6 +207,7 @@ resource apiPolicies 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' 
       namedIssuer
       namedAudience
       namedAgentOrigin
+      namedCustomerOrigin
     ]
   }
 ]

@@ -15,6 +15,8 @@ param deployPrincipalId string
 param hostStorageName string
 param serviceBusFqdn string
 param appInsightsConnectionString string
+@description('the Customer App\'s address (https://<host>), the base of the citizen join link')
+param customerAppUrl string
 param keyVaultUri string
 param contentShareSecretUri string
 param virtualNetworkSubnetId string
@@ -27,6 +29,7 @@ var kv = {
   pexipEventSinkPassword: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/pexip-event-sink-password/)'
   genesysClientSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/genesys-client-secret/)'
   genesysEventsApiKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/genesys-events-api-key/)'
+  citizenTokenKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/citizen-token-key/)'
   contentShareConnection: '@Microsoft.KeyVault(SecretUri=${contentShareSecretUri})'
 }
 
@@ -82,6 +85,10 @@ var commonSettings = {
   RECONNECT_GRACE_SECONDS: string(shared.reconnectGraceSeconds)
   MAX_CALL_SECONDS: string(shared.maxCallSeconds)
   SESSION_LIFETIME_SECONDS: string(shared.sessionLifetimeSeconds)
+  // docs/customer-app.md: the join link, and the key of its citizen token (a token lives at most the session's lifetime)
+  CUSTOMER_APP_URL: customerAppUrl
+  CITIZEN_TOKEN_KEY: kv.citizenTokenKey
+  CITIZEN_TOKEN_TTL_SECONDS: string(shared.sessionLifetimeSeconds)
 }
 
 // Settings that differ per slot. Every name here is listed in slotConfigNames below, so a swap

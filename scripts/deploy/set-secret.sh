@@ -13,7 +13,7 @@ set -euo pipefail
 vault="${1:?usage: $0 <key-vault> <secret-name> [--restart <rg> <app>] < value}"
 name="${2:?usage: $0 <key-vault> <secret-name> [--restart <rg> <app>] < value}"
 case "$name" in
-  pexip-oauth-private-key|pexip-event-sink-password|genesys-client-secret|genesys-events-api-key) ;;
+  pexip-oauth-private-key|pexip-event-sink-password|genesys-client-secret|genesys-events-api-key|citizen-token-key) ;;
   *) echo "set-secret: unknown secret name $name" >&2; exit 2 ;;
 esac
 if [[ -t 0 ]]; then echo "set-secret: pipe the value on standard input" >&2; exit 2; fi

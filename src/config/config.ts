@@ -47,6 +47,15 @@ export interface MaxConfConfig {
     eventsQueue: string;
     serviceBusNamespace: string | undefined;
   };
+  /** the citizen's join link and token (docs/customer-app.md) */
+  citizen: {
+    /** HS256 key of the citizen token (at least 32 bytes); undefined: no citizen routes, no join link */
+    tokenKey: string | undefined;
+    /** a token lives at most this long, and never past its session's lifetime */
+    tokenTtlSeconds: number;
+    /** the Customer App's address; undefined: answers carry no join link */
+    customerAppUrl: string | undefined;
+  };
   auth: { jwksUrl: string | undefined; issuer: string; audience: string };
   /** the Function App's own storage account (shared with the task hub): the session index and the warm-room queue */
   storage: {
@@ -68,6 +77,8 @@ export type StorageAccountSetting = { connectionString: string } | { accountName
 export interface DevSecrets {
   eventSinkPassword: string;
   genesysEventsApiKey: string;
+  /** the citizen token's HS256 key (optional: secrets made before the Customer App had none) */
+  citizenTokenKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +141,9 @@ const envSchema = z.object({
   GENESYS_EVENTS_API_KEY: text,
   GENESYS_EVENTS_QUEUE: z.preprocess(blankIsUnset, z.string().default('genesys-events')),
   ServiceBusConnection__fullyQualifiedNamespace: text,
+  CITIZEN_TOKEN_KEY: z.preprocess(blankIsUnset, z.string().min(32, 'at least 32 characters').optional()),
+  CITIZEN_TOKEN_TTL_SECONDS: positiveInt,
+  CUSTOMER_APP_URL: url,
   AUTH_JWKS_URL: url,
   AUTH_ISSUER: text,
   AUTH_AUDIENCE: text,
@@ -257,8 +271,12 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
     fail('PEXIP_EVENT_SINK_PASSWORD is required with PEXIP_EVENT_SINK_USERNAME');
   }
 
+  if (!profile.simulatorsAllowed && e.CUSTOMER_APP_URL !== undefined && e.CITIZEN_TOKEN_KEY === undefined) {
+    fail('CITIZEN_TOKEN_KEY is required with CUSTOMER_APP_URL');
+  }
+
   const generated =
-    e.PEXIP_EVENT_SINK_PASSWORD === undefined || e.GENESYS_EVENTS_API_KEY === undefined ? devSecrets?.() : undefined;
+    e.PEXIP_EVENT_SINK_PASSWORD === undefined || e.GENESYS_EVENTS_API_KEY === undefined || e.CITIZEN_TOKEN_KEY === undefined ? devSecrets?.() : undefined;
   const sinkPassword = e.PEXIP_EVENT_SINK_PASSWORD ?? generated?.eventSinkPassword;
   const eventsApiKey = e.GENESYS_EVENTS_API_KEY ?? generated?.genesysEventsApiKey;
   if (sinkPassword === undefined) fail('PEXIP_EVENT_SINK_PASSWORD is required');
@@ -318,6 +336,11 @@ export function parseConfig(env: Env, devSecrets?: () => DevSecrets): MaxConfCon
       eventsApiKey,
       eventsQueue: e.GENESYS_EVENTS_QUEUE,
       serviceBusNamespace: e.ServiceBusConnection__fullyQualifiedNamespace,
+    },
+    citizen: {
+      tokenKey: e.CITIZEN_TOKEN_KEY ?? generated?.citizenTokenKey,
+      tokenTtlSeconds: Math.min(e.CITIZEN_TOKEN_TTL_SECONDS ?? deadlines.sessionLifetimeSeconds, deadlines.sessionLifetimeSeconds),
+      customerAppUrl: e.CUSTOMER_APP_URL?.replace(/\/+$/, ''),
     },
     auth: {
       jwksUrl: e.AUTH_JWKS_URL,

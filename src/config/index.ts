@@ -27,17 +27,20 @@ export function environmentSnapshot(): Record<string, string | undefined> {
  */
 export function localDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
+  let stored: Partial<DevSecrets> = {};
   try {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    if (stored.eventSinkPassword && stored.genesysEventsApiKey) {
-      return { eventSinkPassword: stored.eventSinkPassword, genesysEventsApiKey: stored.genesysEventsApiKey };
+    stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
+    if (stored.eventSinkPassword && stored.genesysEventsApiKey && stored.citizenTokenKey) {
+      return { eventSinkPassword: stored.eventSinkPassword, genesysEventsApiKey: stored.genesysEventsApiKey, citizenTokenKey: stored.citizenTokenKey };
     }
   } catch {
     // absent or unreadable: make new ones
   }
+  // a file from before the citizen token keeps its other secrets (the vendors process has read them)
   const secrets: DevSecrets = {
-    eventSinkPassword: randomBytes(18).toString('base64url'),
-    genesysEventsApiKey: randomBytes(24).toString('base64url'),
+    eventSinkPassword: stored.eventSinkPassword ?? randomBytes(18).toString('base64url'),
+    genesysEventsApiKey: stored.genesysEventsApiKey ?? randomBytes(24).toString('base64url'),
+    citizenTokenKey: stored.citizenTokenKey ?? randomBytes(32).toString('base64url'),
   };
   mkdirSync(dataDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOMES } from '../domain/session';
 
 /** Response shapes of the HTTP API, for the OpenAPI document and the contract tests. */
 
@@ -21,6 +22,16 @@ export const ConstrainedConference = z.object({
   tag: z.string(),
   aliases: z.array(Alias),
 }).meta({ id: 'ConstrainedConference' });
+
+/** The create answer: v1's ConstrainedConference without the host PIN, and the citizen's join link where a Customer App is configured. */
+export const CreatedConference = ConstrainedConference.omit({ pin: true })
+  .extend({
+    join_url: z
+      .string()
+      .optional()
+      .meta({ description: "additional to v1 (IDIM may ignore it): the Customer App link for the citizen, `<app>/#alias=<alias>&token=<citizen token>`; absent where no Customer App is configured" }),
+  })
+  .meta({ id: 'CreatedConference' });
 
 /** v1's full Conference: the Pexip VMR object as the management node returns it. */
 export const Conference = z.looseObject({
@@ -104,6 +115,11 @@ export const SessionRecord = z.object({
   teardown: z.object({ ok: z.boolean(), detail: z.string().optional() }).nullable(),
   revision: z.number().int().meta({ description: 'grows with every change the session records' }),
   timeline: z.array(TimelineEntry).meta({ description: 'the whole timeline, oldest first' }),
+  joinUrl: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: "the citizen's join link (Customer App, docs/customer-app.md), freshly minted; null once the session is ending; absent where no Customer App is configured" }),
 }).meta({ id: 'SessionRecord' });
 
 export const SessionList = z.object({
@@ -115,3 +131,25 @@ export const SessionList = z.object({
     .optional()
     .meta({ description: 'pass it back for the next page; absent on the last page. (`total` is gone: counting every match would scan the index.)' }),
 }).meta({ id: 'SessionList' });
+
+/** `GET /public/citizen/session`: what the citizen may know of their session, and nothing else (docs/customer-app.md). */
+export const CitizenSession = z
+  .object({
+    phase: z.enum(['waiting_for_citizen', 'dialing', 'queued', 'reconnecting', 'in_call', 'ending', 'ended']),
+    position: z.number().int().min(1).optional().meta({ description: 'while queued: the place in the Genesys queue (the queue observer’s estimate)' }),
+    estimatedWaitSeconds: z.number().int().min(0).optional().meta({ description: 'while queued: MaxConf’s estimate; may differ from the queue’s announcement' }),
+    outcome: z.enum(OUTCOMES).optional().meta({ description: 'once ending or ended' }),
+    pollAfterSeconds: z.number().int().min(1).max(60).meta({ description: 'when to ask again' }),
+  })
+  .strict()
+  .meta({ id: 'CitizenSession' });
+
+/** `GET /public/citizen/room`: how the citizen's page joins the room as its guest. */
+export const CitizenRoom = z
+  .object({
+    alias: z.string().regex(/^[A-Za-z0-9._@+-]{1,100}$/),
+    guestPin: z.string().regex(/^\d{4,10}$/),
+    conferenceNode: z.string().regex(/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/).meta({ description: 'host[:port] of the conference node; the page joins it with its configured protocol' }),
+  })
+  .strict()
+  .meta({ id: 'CitizenRoom' });

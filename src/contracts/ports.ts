@@ -68,3 +68,20 @@ export interface RequestContext {
 export interface SessionEventPublisher {
   publish(event: SessionEvent): Promise<PublishOutcome>;
 }
+
+/** What a citizen token (the join link's) proved, or why it proves nothing. */
+export type CitizenTokenCheck =
+  | { ok: true; sessionId: string; issuedAt: Date }
+  /** 401 expired: `exp` has passed; 401 invalid: no token, forged, malformed, wrong key; 403: a genuine token for something else */
+  | { ok: false; status: 401 | 403; reason: 'expired' | 'invalid' | 'wrong_scope' };
+
+/**
+ * The citizen's proof of one session: a short-lived signed token, minted into the join link and
+ * accepted only by the citizen routes. It carries the session id and nothing about the citizen.
+ */
+export interface CitizenTokens {
+  /** a token for the session, valid until `expiresAt` */
+  mint(sessionId: string, expiresAt: Date): Promise<string>;
+  /** checks `Authorization: Bearer <token>` */
+  verify(authorization: string | undefined): Promise<CitizenTokenCheck>;
+}

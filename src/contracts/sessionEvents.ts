@@ -100,6 +100,11 @@ export const SupportTerminated = z.object({
   /** who terminated: the token subject, never a citizen identifier */
   by: z.string().max(200),
 });
+/**
+ * The citizen pressed "Leave call" in the Customer App (`POST /public/citizen/leave`): a
+ * deliberate leave, so the session ends now instead of waiting out the reconnect grace.
+ */
+export const CitizenEndedCall = z.object({ type: z.literal('citizen_ended_call'), ...base, source: z.literal('citizen') });
 /** The reaper found the session past its maximum lifetime. */
 export const LifetimeExceeded = z.object({ type: z.literal('lifetime_exceeded'), ...base, source: z.literal('maxconf') });
 
@@ -121,6 +126,7 @@ export const SessionEvent = z.discriminatedUnion('type', [
   CustomerEnded,
   IdimDeleted,
   SupportTerminated,
+  CitizenEndedCall,
   LifetimeExceeded,
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;

@@ -485,6 +485,9 @@ class Machine {
         return this.end(s.answeredAt ? 'completed' : 'ended_by_idim', false);
       case 'support_terminated':
         return this.end('terminated_by_support', false);
+      case 'citizen_ended_call':
+        // a deliberate leave is not a drop: no grace; the outcome is the grace's own (the table in docs/session.md)
+        return this.end(s.answeredAt ? 'completed' : 'citizen_left', false);
       case 'lifetime_exceeded':
         return this.end('expired', false);
     }

@@ -1,5 +1,6 @@
 import { withErrorBoundary } from '../http/errorBoundary';
 import { healthHandler, type DependencyProbe } from '../http/health';
+import { citizenRegistrations } from './citizen';
 import { genesysRegistrations } from './genesys';
 import { observerRegistrations } from './observers';
 import { pexipRegistrations } from './pexip';
@@ -45,6 +46,7 @@ export function buildRegistrations(services: AppServices): Registration[] {
     ...pexipRegistrations(services),
     ...genesysRegistrations(services),
     ...sessionRegistrations(services),
+    ...citizenRegistrations(services),
     ...observerRegistrations(services),
   ];
   return registrations.map((r) => (r.kind === 'http' ? { ...r, handler: withErrorBoundary(r.route, r.handler, services.logger) } : r));

@@ -5,6 +5,8 @@ import { createTableSessionIndex } from '../adapters/storage/sessionIndex';
 import type { StorageAccount } from '../adapters/storage/tables';
 import { createWarmRoomQueue } from '../adapters/storage/warmRoomQueue';
 import type { Logger } from '../logging/logger';
+import type { CitizenTokens } from '../contracts/ports';
+import { citizenTokens } from '../adapters/auth/citizenToken';
 import { createPexipClient, type PexipClient } from '../adapters/pexip';
 import { createServiceClient, type GenesysServiceClient } from '../adapters/genesys/client';
 import { createGenesysConversations, type GenesysConversations } from '../adapters/genesys/conversations';
@@ -32,6 +34,8 @@ export interface AppServices {
   warmRoomQueue(): Promise<WarmRoomQueue>;
   /** the one Genesys client (one token) under `genesys()`, for other Genesys adapters; undefined without credentials */
   genesysClient(): GenesysServiceClient | undefined;
+  /** the join link's citizen tokens; undefined without CITIZEN_TOKEN_KEY (no citizen routes, no link) */
+  citizenTokens(): CitizenTokens | undefined;
 }
 
 /** Builds one thing once, on first use. */
@@ -50,6 +54,7 @@ export function createAppServices(config: MaxConfConfig, logger: Logger, now: ()
     genesys: once(() => createGenesysFromConfig(config, logger, now, genesysClient())),
     genesysClient,
     sessionIndex: onceSettled(async () => createTableSessionIndex({ account: storageAccount(config), prefix: config.storage.prefix })),
+    citizenTokens: once(() => (config.citizen.tokenKey ? citizenTokens({ key: config.citizen.tokenKey, now }) : undefined)),
     warmRoomQueue: onceSettled(async () => createWarmRoomQueue({ account: storageAccount(config), prefix: config.storage.prefix })),
   };
 }

@@ -10,6 +10,7 @@ import type { DurableControl } from '../contracts/ports';
 import { sessionSettings } from '../domain/session';
 import { createAgentTokenValidator } from '../http/agentAuth';
 import { coreRoutes, openApiHandler } from '../http/openapi';
+import { joinLinksFromConfig } from '../http/joinLink';
 import { publicRoomHandler } from '../http/publicRoom';
 import {
   bulkCreateRoomsHandler,
@@ -64,6 +65,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
   const { config, logger, now } = services;
   const verifier = verifierFromConfig(config);
   const rooms = lazyRooms(services);
+  const joinLinks = joinLinksFromConfig(config, services.citizenTokens(), now);
   const roomDeps = {
     verifier,
     rooms,
@@ -77,6 +79,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
     },
     publisher: durableSessionEventPublisher,
     settings: sessionSettings(config.deadlines),
+    joinLinks,
     logger,
     now,
   };
@@ -84,6 +87,7 @@ export function sessionRegistrations(services: AppServices): Registration[] {
     verifier,
     publisher: durableSessionEventPublisher,
     index: services.sessionIndex,
+    joinLinks,
     now,
   };
   const validateAgentToken = createAgentTokenValidator({

@@ -44,6 +44,14 @@ function registerSecuritySchemes(registry: OpenAPIRegistry): void {
     name: 'x-api-key',
     description: 'The key the EventBridge API destination’s connection sends (GENESYS_EVENTS_API_KEY). API Management refuses a request without one; the app checks its value.',
   });
+  registry.registerComponent('securitySchemes', 'citizenToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'The citizen token from the join link (`#token=…`): HS256, minted by MaxConf for one session (`sub`), accepted only by the citizen routes, ' +
+      'valid at most for the session’s lifetime. No subscription key: API Management admits the Customer App’s origin and limits by session and address.',
+  });
   registry.registerComponent('securitySchemes', 'genesysUserToken', {
     type: 'apiKey',
     in: 'header',

@@ -12,6 +12,7 @@ import { EventBridgeEnvelope } from '../adapters/genesys/events';
 import {
   ConstrainedConference,
   Conference,
+  CreatedConference,
   EnvelopesAccepted,
   EventSinkAck,
   GatewayError,
@@ -22,6 +23,7 @@ import {
 } from '../contracts/api';
 import { BulkCreateQuery, CreateRoomQuery, GetRoomQuery, UpdateRoomBody } from './rooms';
 import { SessionListQuery, TerminateBody } from './sessions';
+import { CITIZEN_TAG, citizenRoutes } from './openapiCitizenRoutes';
 
 type Method = RouteConfig['method'];
 
@@ -92,6 +94,7 @@ export const OPENAPI_TAGS = [
   { name: ROOMS, description: 'MaxConf v1’s room contract for IDIM, unchanged: create starts a call session, delete ends it. Bearer token with the `IDIM` app role.' },
   { name: AGENT, description: 'The Agent App widget’s room lookup, authorised by the agent’s own Genesys Cloud token.' },
   { name: VENDORS, description: 'Where Pexip Infinity (event sink, HTTP Basic) and Genesys Cloud (EventBridge API destination, API key) deliver events.' },
+  { name: CITIZEN_TAG, description: 'The Customer App’s routes for the citizen, authorised by the citizen token from the join link (one session each).' },
   { name: SUPPORT, description: 'Support staff’s view of call sessions and their one action, terminate. Bearer token with the `Support` app role.' },
   { name: OPERATIONS, description: 'Health and this document.' },
 ];
@@ -111,7 +114,7 @@ export function coreRoutes(): DocumentedRoute[] {
         security: idim,
         request: { query: CreateRoomQuery },
         responses: {
-          200: json(ConstrainedConference.omit({ pin: true }), 'the room; no host PIN'),
+          200: json(CreatedConference, 'the room; no host PIN; `join_url` where a Customer App is configured'),
           400: problem('uuiData is missing or not a valid UUI', ['invalid-input']),
           ...bearerRefusals(ROLES.idim),
           ...INTERNAL,
@@ -386,5 +389,6 @@ export function coreRoutes(): DocumentedRoute[] {
         },
       },
     },
+    ...citizenRoutes(),
   ];
 }

@@ -9,6 +9,7 @@ import type { SessionView } from '../domain/sessionView';
 import { parseUui } from '../domain/uui';
 import type { Logger } from '../logging/logger';
 import { isSessionIdOf, RoomName } from '../contracts/ids';
+import type { JoinLinks } from './joinLink';
 import { bodyTooLarge, checkId, invalidInput, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
 import { problem, type ApiHandler, type ApiRequest, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
@@ -33,6 +34,8 @@ export interface RoomsDeps {
   clearPool(durable: DurableControl): Promise<number>;
   publisher(durable: DurableControl): SessionEventPublisher;
   settings: SessionSettings;
+  /** the citizen's join link, added to the create answer as `join_url`; absent without a Customer App */
+  joinLinks?: JoinLinks | undefined;
   logger: Logger;
   now(): Date;
 }
@@ -120,7 +123,10 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
     log.info({ roomName: room.name, videoCallId: uui.uui.videoCallId }, 'room handed out, session started');
     // a room made on demand came through the claim orchestration's output, which holds no PIN
     const guestPin = room.guest_pin ?? (await deps.rooms.getRoomByName(room.name).catch(() => undefined))?.guest_pin ?? '';
-    return { status: 200, body: constrainedView({ ...room, guest_pin: guestPin }, { includeHostPin: false }) };
+    const view = constrainedView({ ...room, guest_pin: guestPin }, { includeHostPin: false });
+    // an additional field after v1's: IDIM may ignore it (v1's fields and their values are unchanged)
+    const joinUrl = await deps.joinLinks?.linkFor({ sessionId: room.name, alias: view.aliases[0]?.alias ?? room.name, createdAt: deps.now() });
+    return { status: 200, body: joinUrl ? { ...view, join_url: joinUrl } : view };
   };
 }
 

@@ -9,6 +9,7 @@ import { ConversationId, SessionId, VideoCallId } from '../contracts/ids';
 import { bodyTooLarge, checkId, invalidInput, invalidParam, JSON_BODY_MAX_BYTES, parseJsonBody } from './validation';
 import { isCallSession } from '../contracts/durable';
 import type { InstanceStatus } from '../contracts/ports';
+import type { JoinLinks } from './joinLink';
 import { problem, type ApiHandler, type ApiResponse, type DurableControl, type RequestContext } from './types';
 
 /**
@@ -20,6 +21,8 @@ export interface SessionsDeps {
   verifier: BearerVerifier;
   publisher: (durable: DurableControl) => SessionEventPublisher;
   index(): Promise<SessionIndex>;
+  /** the citizen's join link for a live session (`joinUrl`); absent without a Customer App */
+  joinLinks?: JoinLinks | undefined;
   now(): Date;
 }
 
@@ -171,8 +174,16 @@ export function getSessionHandler(deps: SessionsDeps): ApiHandler {
       return started ? { status: 200, body: started } : problem(404, 'session-not-found', 'No session has this id');
     }
     const timeline = (await fullTimeline(index, record.sessionId)).map(({ seq: _seq, ...line }) => line);
-    return { status: 200, body: { ...sessionBody(record), timeline } };
+    const joinUrl = await joinUrlOf(deps, record);
+    return { status: 200, body: { ...sessionBody(record), timeline, ...(joinUrl === undefined ? {} : { joinUrl }) } };
   };
+}
+
+/** Support hands the citizen a fresh link for a live session; an ended one has none (null). The room's alias is its name. */
+async function joinUrlOf(deps: SessionsDeps, record: SessionRecord): Promise<string | null | undefined> {
+  if (!deps.joinLinks) return undefined;
+  if (record.phase === 'ended' || record.phase === 'ending') return null;
+  return (await deps.joinLinks.linkFor({ sessionId: record.sessionId, alias: record.sessionId, createdAt: new Date(record.createdAt) })) ?? null;
 }
 
 type ListQuery = z.infer<typeof SessionListQuery>;

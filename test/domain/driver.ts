@@ -114,6 +114,7 @@ function sourceOf(type: SessionEvent['type']): string {
   if (type === 'idim_deleted') return 'idim';
   if (type === 'support_terminated') return 'support';
   if (type === 'lifetime_exceeded') return 'maxconf';
+  if (type === 'citizen_ended_call') return 'citizen';
   return 'pexip';
 }
 

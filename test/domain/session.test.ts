@@ -77,6 +77,27 @@ describe('call session: every terminal outcome', () => {
     expect(teardowns(d)[0]).toMatchObject({ disconnectConversationId: 'c-1' });
   });
 
+  it('the citizen presses Leave call (citizen_ended_call) → ends at once: citizen_left before an answer, completed after; MaxConf hangs up Genesys', () => {
+    for (const [d, outcome] of [[new Driver(), 'citizen_left'], [toQueued(), 'citizen_left'], [toInCall(), 'completed']] as const) {
+      d.event({ type: 'citizen_ended_call' });
+      expect(d.state.outcome).toBe(outcome);
+      expect(d.state.reconnectUntil).toBeUndefined();
+      if (d.state.conversationId) expect(teardowns(d)[0]).toMatchObject({ disconnectConversationId: 'c-1' });
+      expectEnded(d, outcome);
+    }
+  });
+
+  it('a Leave call while reconnecting ends at once, without waiting out the grace; a second one is ignored', () => {
+    const d = toInCall();
+    d.event({ type: 'citizen_left' });
+    expect(phaseOf(d.state)).toBe('reconnecting');
+    d.advance(10_000);
+    d.event({ type: 'citizen_ended_call' });
+    expect(d.state.outcome).toBe('completed');
+    d.event({ type: 'citizen_ended_call', eventId: 'again' });
+    expectEnded(d, 'completed');
+  });
+
   it('no agent before the queue deadline → queue_timeout', () => {
     const d = toQueued();
     d.advance(45 * 60_000);

@@ -58,6 +58,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual([
       'apimSubscriptionKey',
       'bearer',
+      'citizenToken',
       'eventBridgeApiKey',
       'eventSinkBasic',
       'genesysUserToken',

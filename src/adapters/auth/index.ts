@@ -13,3 +13,4 @@ export function verifierFromConfig(config: MaxConfConfig): BearerVerifier {
   const load = () => (local ??= devJwks(config.dataDir).then((jwks) => bearerVerifier({ keys: localKeys(jwks), issuer, audience })));
   return { verify: async (authorization, role) => (await load()).verify(authorization, role) };
 }
+export { citizenTokens, CITIZEN_TOKEN_AUDIENCE, CITIZEN_TOKEN_ISSUER, CITIZEN_TOKEN_SCOPE } from './citizenToken';
