@@ -96,11 +96,17 @@ it('the agent answers in the desktop, the widget joins video-only with real medi
   expect(named(await stack.room(name), first.name)!.media!.received.video.packets - packetsOnHold).toBeLessThan(5);
 
   // resume: citizen video back, SIP mute back to the agent's mute state (still muted)
+  const framesOnHold = Number(await quality.getAttribute('data-frames-decoded'));
+  const agentPacketsOnHold = named(await stack.room(name), first.name)!.media!.received.video.packets;
   await press(desktop, 'resume');
   await until('the citizen video back and the SIP leg muted again after hold', async () => {
     const room = await stack.room(name);
     return named(room, 'Citizen')?.isVideoMuted === false && sip(room)?.isMuted === true;
   });
+  // media flows again both ways: the room receives the agent's camera, the widget decodes the citizen
+  await until('video from the agent in the room again after resume', async () => (named(await stack.room(name), first.name)?.media?.received.video.packets ?? 0) > agentPacketsOnHold + 20, 30_000);
+  await until('the citizen frames decoded in the widget again after resume', async () => Number(await quality.getAttribute('data-frames-decoded')) > framesOnHold + 10, 30_000);
+  await widget(desktop).locator('video.remote').waitFor({ state: 'visible', timeout: 10_000 });
   await press(desktop, 'unmute');
   await until('the SIP participant unmuted', async () => sip(await stack.room(name))?.isMuted === false);
 
