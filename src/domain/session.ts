@@ -41,15 +41,19 @@ export interface SessionSettings {
    * rules it started with. Absent (1): deadlines act on the absence of events. 2: every deadline
    * first reads the vendors' state (`check_truth`). 3: a queued session no longer polls Genesys
    * itself; the deployment's queue observer raises what it missed and keeps position and wait
-   * outside the history. Up to 2, a queued session polls its conversation every 30 s.
+   * outside the history. Up to 2, a queued session polls its conversation every 30 s. 4: an agent
+   * leg that ends by a transfer (`user.end` disconnectType `transfer…`) does not end the call; the
+   * colleague who answers it becomes the session's agent.
    */
   version?: number;
 }
 
 /** The behaviour new sessions start with (see SessionSettings.version). */
-export const SESSION_BEHAVIOUR_VERSION = 3;
+export const SESSION_BEHAVIOUR_VERSION = 4;
 /** From this behaviour on, the queue observer, not the session, follows a queued call. */
 export const QUEUE_OBSERVER_BEHAVIOUR = 3;
+/** From this behaviour on, a transfer hands the call to the colleague instead of ending it. */
+export const TRANSFER_BEHAVIOUR = 4;
 
 /** The deadlines that are settled by reading Pexip (and Genesys) before they act. */
 export type TruthCheck = 'citizen_join' | 'dial_attempt' | 'reconnect' | 'queue_wait';
@@ -303,6 +307,11 @@ class Machine {
     return (this.s.settings.version ?? 1) >= QUEUE_OBSERVER_BEHAVIOUR;
   }
 
+  /** behaviour 4: a transferred call goes on with the colleague */
+  private get followsTransfers(): boolean {
+    return (this.s.settings.version ?? 1) >= TRANSFER_BEHAVIOUR;
+  }
+
   private note(kind: TimelineEntry['kind'], what: string, fullDetail?: string) {
     const detail = fullDetail === undefined || fullDetail.length <= DETAIL_MAX ? fullDetail : `${fullDetail.slice(0, DETAIL_MAX - 1)}…`;
     this.s.timeline.push(detail === undefined ? { at: this.at, kind, what } : { at: this.at, kind, what, detail });
@@ -457,6 +466,11 @@ class Machine {
         if (!this.queueObserved) s.nextQueueRefreshAt = this.at;
         return;
       case 'agent_connected':
+        if (s.stage === 'in_call' && this.followsTransfers && event.agentUserId !== s.agentUserId) {
+          // a colleague took the transferred call: the room stays, the session's agent is now this one
+          s.agentUserId = event.agentUserId;
+          return;
+        }
         if (s.stage !== 'dialing' && s.stage !== 'queued') return this.ignore(event.type, `in ${s.stage}`);
         s.conversationId ??= event.conversationId;
         s.agentUserId = event.agentUserId;
@@ -469,8 +483,14 @@ class Machine {
         delete s.dial.nextAttemptAt;
         return;
       case 'agent_left':
-        if (s.stage === 'in_call') return this.end('completed', true);
-        return;
+        if (s.stage !== 'in_call') return;
+        // a blind or consult transfer ends only this agent's leg: the customer's leg, and so the room, go on
+        if (this.followsTransfers) {
+          if (/^transfer/.test(event.disconnectType ?? '')) return;
+          // the leg of an agent who has already handed the call on (events may come out of order)
+          if (s.agentUserId !== undefined && event.agentUserId !== s.agentUserId) return this.ignore(event.type, 'not the call’s current agent');
+        }
+        return this.end('completed', true);
       case 'abandoned':
         if (s.stage === 'dialing' || s.stage === 'queued') return this.end('abandoned', true);
         return;

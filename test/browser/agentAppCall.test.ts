@@ -96,11 +96,17 @@ it('the agent answers in the desktop, the widget joins video-only with real medi
   expect(named(await stack.room(name), first.name)!.media!.received.video.packets - packetsOnHold).toBeLessThan(5);
 
   // resume: citizen video back, SIP mute back to the agent's mute state (still muted)
+  const framesOnHold = Number(await quality.getAttribute('data-frames-decoded'));
+  const agentPacketsOnHold = named(await stack.room(name), first.name)!.media!.received.video.packets;
   await press(desktop, 'resume');
   await until('the citizen video back and the SIP leg muted again after hold', async () => {
     const room = await stack.room(name);
     return named(room, 'Citizen')?.isVideoMuted === false && sip(room)?.isMuted === true;
   });
+  // media flows again both ways: the room receives the agent's camera, the widget decodes the citizen
+  await until('video from the agent in the room again after resume', async () => (named(await stack.room(name), first.name)?.media?.received.video.packets ?? 0) > agentPacketsOnHold + 20, 30_000);
+  await until('the citizen frames decoded in the widget again after resume', async () => Number(await quality.getAttribute('data-frames-decoded')) > framesOnHold + 10, 30_000);
+  await widget(desktop).locator('video.remote').waitFor({ state: 'visible', timeout: 10_000 });
   await press(desktop, 'unmute');
   await until('the SIP participant unmuted', async () => sip(await stack.room(name))?.isMuted === false);
 
@@ -109,7 +115,23 @@ it('the agent answers in the desktop, the widget joins video-only with real medi
   await desktop.locator('#transfer-target').selectOption(`user:${second.id}`);
   await press(desktop, 'transfer');
   await until('the first agent gone from the room', async () => named(await stack.room(name), first.name) === undefined);
-  await Promise.all([citizen.close(), desktop.close()]);
+  await until("the first agent's widget saying the call was transferred", async () => (await widget(desktop).locator('[data-testid=status]').getAttribute('data-status')) === 'left-transferred');
+
+  // the colleague's desktop offers the transferred call with the widget; the colleague answers and joins video-only
+  const colleague = await openDesktop(second);
+  expect(await colleague.locator('#widget').getAttribute('data-conversation-id')).toBe(await desktop.locator('#widget').getAttribute('data-conversation-id'));
+  await answerAndTimeVideo(colleague, name, second.name);
+  const colleagueQuality = widget(colleague).locator('[data-testid=quality]');
+  await until("ICE connected and the citizen's frames decoded in the colleague's widget", async () => (await colleagueQuality.getAttribute('data-ice-state')) === 'connected' && Number(await colleagueQuality.getAttribute('data-frames-decoded')) > 10, 30_000);
+  const afterTransfer = (await stack.room(name))!;
+  expect(named(afterTransfer, second.name)!.media!.received.audio.packets).toBe(0);
+  expect(named(afterTransfer, first.name)).toBeUndefined();
+  // the colleague's leg is a fresh one: the room is live again (nothing paused, the SIP leg unmuted)
+  expect(named(afterTransfer, 'Citizen')!.isVideoMuted).toBe(false);
+  expect(sip(afterTransfer)!.isMuted).toBe(false);
+  await press(colleague, 'end');
+  await until('the colleague gone from the room', async () => named(await stack.room(name), second.name) === undefined, 30_000);
+  await Promise.all([citizen.close(), desktop.close(), colleague.close()]);
 });
 
 it(`answer → agent video in the room, then hang-up: the agent leaves the room; p50 over AGENT_APP_RUNS calls (default 1)`, async () => {

@@ -26,7 +26,24 @@ window.join = async (node, alias, pin) => {
   const call = await (await fetch(base + '/participants/' + token.result.participant_uuid + '/calls', { method: 'POST', headers: { token: t, 'content-type': 'application/json' }, body: JSON.stringify({ call_type: 'WEBRTC', sdp: pc.localDescription.sdp }) })).json();
   await pc.setRemoteDescription({ type: 'answer', sdp: call.result.sdp });
   await fetch(base + '/participants/' + token.result.participant_uuid + '/calls/' + call.result.call_uuid + '/ack', { method: 'POST', headers: { token: t } });
+  window.callUrl = base + '/participants/' + token.result.participant_uuid + '/calls/' + call.result.call_uuid;
+  window.token = t;
   return token.result.role;
+};
+// a new offer on the live call, as the Pexip client sends it: a new camera track, or an ICE restart
+window.renegotiate = async (restartIce) => {
+  const pc = window.pc;
+  if (restartIce) pc.restartIce();
+  else {
+    const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+    pc.getTransceivers()[0].sender.replaceTrack(camera.getVideoTracks()[0]);
+    pc.getTransceivers()[0].direction = 'sendrecv';
+    pc.addTransceiver('video', { direction: 'recvonly' });
+  }
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
+  const update = await (await fetch(window.callUrl + '/update', { method: 'POST', headers: { token: window.token, 'content-type': 'application/json' }, body: JSON.stringify({ sdp: pc.localDescription.sdp }) })).json();
+  await pc.setRemoteDescription({ type: 'answer', sdp: update.result.sdp });
 };
 window.decoded = async () => {
   const stats = await window.pc.getStats();
@@ -82,6 +99,19 @@ describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', (
     expect(leg.received.video.packets).toBeGreaterThan(10);
     expect(leg.received.audio.packets).toBe(0);
     expect(leg.keyframeRequests).toBeGreaterThan(0);
+
+    // a renegotiation (new track and m-line) and then an ICE restart on the live call: media keeps flowing both ways
+    for (const restartIce of [false, true]) {
+      const before = await roomSawVideoPackets(0, 0);
+      const framesBefore = ((await tab.evaluate(() => (globalThis as any).decoded())) as { frames: number }).frames;
+      await tab.evaluate((restart) => (globalThis as any).renegotiate(restart), restartIce);
+      const after = await roomSawVideoPackets(before.received.video.packets + 30, 20_000);
+      expect(after.received.video.packets).toBeGreaterThan(before.received.video.packets + 30);
+      await tab.waitForFunction(async (n) => {
+        const s = await (globalThis as any).decoded();
+        return s.ice === 'connected' && s.frames > n + 10;
+      }, framesBefore, { timeout: 20_000, polling: 200 });
+    }
     await tab.close();
-  }, 60_000);
+  }, 90_000);
 });

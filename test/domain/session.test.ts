@@ -57,6 +57,36 @@ describe('call session: the happy path', () => {
   });
 });
 
+describe('call session: a transfer hands the call to a colleague (behaviour 4)', () => {
+  it('the transferring agent leaving keeps the room; the colleague who answers is the agent; the colleague hanging up completes it', () => {
+    const d = toInCall();
+    expect(d.event({ type: 'agent_left', agentUserId: 'u-7', disconnectType: 'transfer' })).toEqual([]);
+    expect(phaseOf(d.state)).toBe('in_call');
+    expect(teardowns(d)).toHaveLength(0);
+    d.event({ type: 'agent_connected', agentUserId: 'u-8' });
+    expect(d.state.agentUserId).toBe('u-8');
+    expect(phaseOf(d.state)).toBe('in_call');
+    // a late leg end of the first agent is not the end of the call
+    d.event({ type: 'agent_left', agentUserId: 'u-7', disconnectType: 'client' });
+    expect(phaseOf(d.state)).toBe('in_call');
+    d.event({ type: 'agent_left', agentUserId: 'u-8', disconnectType: 'client' });
+    expectEnded(d, 'completed');
+  });
+
+  it('a transferred call the citizen hangs up on before a colleague answers ends completed', () => {
+    const d = toInCall();
+    d.event({ type: 'agent_left', agentUserId: 'u-7', disconnectType: 'transfer' });
+    d.event({ type: 'customer_ended', disconnectType: 'endpoint' });
+    expectEnded(d, 'completed');
+  });
+
+  it('sessions started on behaviour 3 replay as they ran: a transfer ended the call', () => {
+    const d = toInCall(new Driver({ ...SETTINGS, version: 3 }));
+    d.event({ type: 'agent_left', agentUserId: 'u-7', disconnectType: 'transfer' });
+    expectEnded(d, 'completed');
+  });
+});
+
 describe('call session: every terminal outcome', () => {
   it('citizen never joins → citizen_no_show at the join deadline', () => {
     const d = new Driver();

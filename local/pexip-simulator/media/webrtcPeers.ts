@@ -100,6 +100,8 @@ export class WebrtcPeers implements MediaPeers {
 
   async answer(room: string, participantUuid: string, offer: string): Promise<string | undefined> {
     if (!/^a=ice-ufrag:/m.test(offer) || !/^a=fingerprint:/m.test(offer)) return undefined;
+    const current = this.peers.get(participantUuid);
+    if (current && current.room === room && current.pc.connectionState !== 'closed' && current.pc.connectionState !== 'failed') return this.renegotiate(current, offer);
     this.close(participantUuid);
     const pc = newPeerConnection();
     const peer: Peer = {
@@ -126,15 +128,8 @@ export class WebrtcPeers implements MediaPeers {
     pc.onRemoteTransceiverAdded.subscribe(wireOnce);
     pc.onTransceiverAdded.subscribe(wireOnce);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    for (const tx of pc.getTransceivers()) {
-      wireOnce(tx);
-      if (tx.kind === 'video') {
-        const direction = answerDirection(directions.get(tx.mid ?? ''));
-        tx.setDirection(direction);
-        peer.canSendVideo = direction === 'sendrecv' || direction === 'sendonly';
-        peer.video = tx;
-      } else tx.setDirection(directions.get(tx.mid ?? '') === 'recvonly' || directions.get(tx.mid ?? '') === 'inactive' ? 'inactive' : 'recvonly');
-    }
+    for (const tx of pc.getTransceivers()) wireOnce(tx);
+    this.applyDirections(peer, directions);
     pc.connectionStateChange.subscribe((state) => {
       if (state !== 'connected' || peer.connected) return;
       peer.connected = true;
@@ -145,6 +140,39 @@ export class WebrtcPeers implements MediaPeers {
     });
     await pc.setLocalDescription(await pc.createAnswer());
     await this.gathered(pc);
+    return pc.localDescription?.sdp;
+  }
+
+  /** Each offered m-line answered in the direction the offer allows; audio is only ever received. */
+  private applyDirections(peer: Peer, directions: Map<string, string>): void {
+    for (const tx of peer.pc.getTransceivers()) {
+      if (tx.kind === 'video') {
+        const direction = answerDirection(directions.get(tx.mid ?? ''));
+        tx.setDirection(direction);
+        peer.canSendVideo = direction === 'sendrecv' || direction === 'sendonly';
+        peer.video = tx;
+      } else tx.setDirection(directions.get(tx.mid ?? '') === 'recvonly' || directions.get(tx.mid ?? '') === 'inactive' ? 'inactive' : 'recvonly');
+    }
+  }
+
+  /**
+   * A new offer on a live call (Pexip's `calls/{uuid}/update`): the browser changed its media
+   * (a new camera track after a camera-off, a direction) or restarted ICE (the Pexip client does
+   * when received video stalls). The node answers on the same peer, as a conference node does:
+   * a fresh peer would come with a new DTLS certificate the browser's transport never
+   * handshakes with, and the leg would stay silent.
+   */
+  private async renegotiate(peer: Peer, offer: string): Promise<string | undefined> {
+    const { pc } = peer;
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    this.applyDirections(peer, offeredDirections(offer));
+    // the sender may come back with a new track (new SSRC): learn it from its next packet
+    peer.videoSsrc = undefined;
+    await pc.setLocalDescription(await pc.createAnswer());
+    await this.gathered(pc);
+    // whoever watches this leg, and this leg itself, need a keyframe once media flows again
+    this.requestKeyframeFor(peer);
+    for (const other of this.roomPeers(peer.room)) if (other !== peer && this.sourceOf(other) === peer) this.requestKeyframeFor(other);
     return pc.localDescription?.sdp;
   }
 
