@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { FunctionInput, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { EntityId, OrchestrationRuntimeStatus, type DurableClient, type DurableOrchestrationStatus } from 'durable-functions';
 import axios, { type AxiosInstance } from 'axios';
 import { InstanceNotRunningError, type DurableControl, type InstanceStatus, type RequestContext } from '../contracts/ports';
@@ -159,13 +159,13 @@ export function requestContext(context: InvocationContext, durable: DurableContr
  */
 export function lazyDurableControl(http: AxiosInstance, clientOf: (context: InvocationContext) => DurableClient) {
   let cached: { key: string; control: DurableControl } | undefined;
-  return (context: InvocationContext, input: unknown): RequestContext => {
+  return (context: InvocationContext, input: FunctionInput): RequestContext => {
     let made: DurableControl | undefined;
     return {
       invocationId: context.invocationId,
       get durable() {
         if (made) return made;
-        const key = JSON.stringify(context.extraInputs.get(input as Parameters<InvocationContext['extraInputs']['get']>[0]) ?? null);
+        const key = JSON.stringify(context.extraInputs.get(input) ?? null);
         if (cached?.key !== key) cached = { key, control: durableControl(clientOf(context), http) };
         made = cached.control;
         return made;
