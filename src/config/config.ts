@@ -51,7 +51,7 @@ export interface MaxConfConfig {
   citizen: {
     /** HS256 key of the citizen token (at least 32 bytes); undefined: no citizen routes, no join link */
     tokenKey: string | undefined;
-    /** a token lives at most this long, and never past its session's lifetime */
+    /** a token lives at most this long from its session's start, and never past its session's lifetime */
     tokenTtlSeconds: number;
     /** the Customer App's address; undefined: answers carry no join link */
     customerAppUrl: string | undefined;

@@ -119,7 +119,7 @@ export const SessionRecord = z.object({
     .string()
     .nullable()
     .optional()
-    .meta({ description: "the citizen's join link (Customer App, docs/customer-app.md), freshly minted; null once the session is ending; absent where no Customer App is configured" }),
+    .meta({ description: "the citizen's join link (Customer App, docs/customer-app.md), the same one the create answer carried; null once the session is ending or the link's time is over; absent where no Customer App is configured" }),
 }).meta({ id: 'SessionRecord' });
 
 export const SessionList = z.object({

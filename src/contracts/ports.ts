@@ -80,8 +80,8 @@ export type CitizenTokenCheck =
  * accepted only by the citizen routes. It carries the session id and nothing about the citizen.
  */
 export interface CitizenTokens {
-  /** a token for the session, valid until `expiresAt` */
-  mint(sessionId: string, expiresAt: Date): Promise<string>;
+  /** a token for the session, valid until `expiresAt`; `issuedAt` defaults to now */
+  mint(sessionId: string, expiresAt: Date, issuedAt?: Date): Promise<string>;
   /** checks `Authorization: Bearer <token>` */
   verify(authorization: string | undefined): Promise<CitizenTokenCheck>;
 }

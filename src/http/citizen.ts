@@ -29,7 +29,7 @@ export interface CitizenDeps {
   now(): Date;
 }
 
-/** The session writes its first record a moment after create answers: a token this young without one is a session starting. */
+/** The session writes its first record a moment after create answers: a session this young (the token's `iat` is its start) without one is starting. */
 export const RECORD_GRACE_MS = 2 * 60_000;
 /** "Leave call" has no body; anything more is refused before it is read */
 const LEAVE_BODY_MAX_BYTES = 1024;

@@ -6,7 +6,7 @@ import type { CitizenTokens } from '../contracts/ports';
  * (docs/customer-app.md). Minted for the create answer and the support lookup.
  */
 export interface JoinLinks {
-  /** undefined once the session's lifetime is over (no token can outlive it) */
+  /** undefined once the token's time is over (it never outlives the session) */
   linkFor(session: { sessionId: string; alias: string; createdAt: Date }): Promise<string | undefined>;
 }
 
@@ -24,10 +24,11 @@ export interface JoinLinkSettings {
 export function joinLinks(settings: JoinLinkSettings): JoinLinks {
   return {
     async linkFor({ sessionId, alias, createdAt }) {
-      const now = settings.now().getTime();
-      const expires = Math.min(now + settings.tokenTtlSeconds * 1000, createdAt.getTime() + settings.sessionLifetimeSeconds * 1000);
-      if (expires <= now) return undefined;
-      const token = await settings.tokens.mint(sessionId, new Date(expires));
+      // issued "at" the session's start, valid a TTL from it: every mint for a session is the same
+      // link (HS256 is deterministic), so a support lookup hands out the one IDIM got
+      const expires = createdAt.getTime() + Math.min(settings.tokenTtlSeconds, settings.sessionLifetimeSeconds) * 1000;
+      if (expires <= settings.now().getTime()) return undefined;
+      const token = await settings.tokens.mint(sessionId, new Date(expires), createdAt);
       return joinLinkOf(settings.customerAppUrl, alias, token);
     },
   };

@@ -18,11 +18,13 @@ describe('join link', () => {
     expect(await tokens.verify(`Bearer ${token}`)).toMatchObject({ ok: true, sessionId: 'mclocal-abc' });
   });
 
-  it('a token never outlives its session; a session past its lifetime gets no link', async () => {
-    const links = joinLinks({ tokens, customerAppUrl: 'https://join.example.ca', tokenTtlSeconds: 3600, sessionLifetimeSeconds: 7200, now: () => now });
-    const late = await links.linkFor({ sessionId: 'mclocal-abc', alias: 'mclocal-abc', createdAt: new Date(now.getTime() - 7000_000) });
-    expect(decodeJwt(new URLSearchParams(new URL(late!).hash.slice(1)).get('token')!).exp).toBe((now.getTime() - 7000_000) / 1000 + 7200);
-    expect(await links.linkFor({ sessionId: 'mclocal-abc', alias: 'mclocal-abc', createdAt: new Date(now.getTime() - 7200_000) })).toBeUndefined();
+  it('a token lives the TTL from its session start, never past the session; every mint for a session is the same link', async () => {
+    const links = joinLinks({ tokens, customerAppUrl: 'https://join.example.ca', tokenTtlSeconds: 7200, sessionLifetimeSeconds: 3600, now: () => now });
+    const createdAt = new Date(now.getTime() - 600_000);
+    const link = await links.linkFor({ sessionId: 'mclocal-abc', alias: 'mclocal-abc', createdAt });
+    expect(decodeJwt(new URLSearchParams(new URL(link!).hash.slice(1)).get('token')!)).toMatchObject({ iat: createdAt.getTime() / 1000, exp: createdAt.getTime() / 1000 + 3600 });
+    expect(await links.linkFor({ sessionId: 'mclocal-abc', alias: 'mclocal-abc', createdAt })).toBe(link);
+    expect(await links.linkFor({ sessionId: 'mclocal-abc', alias: 'mclocal-abc', createdAt: new Date(now.getTime() - 3600_000) })).toBeUndefined();
   });
 
   it('none without a Customer App address or a token key', () => {

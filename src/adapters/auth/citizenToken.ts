@@ -19,13 +19,13 @@ export function citizenTokens(options: { key: string; now?: () => Date }): Citiz
   const now = options.now ?? (() => new Date());
   const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
   return {
-    async mint(sessionId, expiresAt) {
+    async mint(sessionId, expiresAt, issuedAt = now()) {
       return new SignJWT({ scope: CITIZEN_TOKEN_SCOPE })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(CITIZEN_TOKEN_ISSUER)
         .setAudience(CITIZEN_TOKEN_AUDIENCE)
         .setSubject(sessionId)
-        .setIssuedAt(seconds(now()))
+        .setIssuedAt(seconds(issuedAt))
         .setExpirationTime(seconds(expiresAt))
         .sign(key);
     },
