@@ -9,7 +9,9 @@
  *   (goal ≥ 0.05×);
  * - warm create p99: `POST /room/create` from a full warm pool, one at a time, against the
  *   simulator's own room create p99 (goal ≤ 3×), the two alternating request by request, each
- *   started on an idle host.
+ *   started on an idle host;
+ * - support list p99: `GET /sessions?pageSize=20` at 10,000 sessions against its p99 at 100, the
+ *   session index seeded through its adapter (goal ≤ 2×; bench/sessionsRoute.ts).
  *
  * The machine is shared and its load changes by the second, so the rates are measured in
  * BENCH_ROUNDS (3) rounds of bare, noise, accepted, BENCH_DURATION_S (3) seconds each, each
@@ -31,6 +33,7 @@ import { startGenesysSimulator } from '../local/genesys-simulator';
 import { startPexipSimulator } from '../local/pexip-simulator';
 import { mintDevToken, ROLES } from '../src/adapters/auth';
 import { encodeUui } from '../src/domain/uui';
+import { benchSessionsRoute } from './sessionsRoute';
 import { createLogger } from '../src/logging/logger';
 
 const SINK = { username: 'pexip', password: 'bench-sink-password' };
@@ -242,10 +245,14 @@ async function main(): Promise<void> {
     const sinkNoise = pooled(noiseRuns);
     const sinkAccepted = pooled(acceptedRuns);
 
+    const support = await mintDevToken({ dataDir, issuer: 'maxconf-local-dev', audience: 'api://maxconf-local', roles: [ROLES.support] });
+    const list = await benchSessionsRoute({ url: hostUrl, connectionString: azurite.connectionString, supportToken: support, small: 100, large: 10_000, calls: 300, progress: (line) => process.stderr.write(`${line}\n`) });
+
     const rows: Row[] = [
       row('sink noise (req/s)', sinkNoise.perSecond, bareNoise.perSecond, 'bare node:http', (r) => r >= 0.5, '≥ 0.5×', `p99 ${sinkNoise.p99} ms vs ${bareNoise.p99} ms`),
       row('accepted events (req/s)', sinkAccepted.perSecond, bareNoise.perSecond, 'bare node:http', (r) => r >= 0.05, '≥ 0.05×', `p99 ${sinkAccepted.p99} ms`),
       row('warm create p99 (ms)', warm.p99, sim.p99, 'simulator create p99', (r) => r <= 3, '≤ 3×', `p50 ${warm.p50.toFixed(1)} ms vs ${sim.p50.toFixed(1)} ms`),
+      row('GET /sessions?pageSize=20 p99 (ms)', list.large.p99, list.small.p99, `at ${list.small.sessions} sessions`, (r) => r <= 2, '≤ 2×', `at ${list.large.sessions} sessions; p50 ${list.large.p50.toFixed(1)} vs ${list.small.p50.toFixed(1)} ms`),
     ];
     process.stdout.write(table(rows));
     process.exitCode = rows.every((r) => r.pass) ? 0 : 1;

@@ -105,7 +105,15 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
       log.warn({ reason: claim.reason, detail: claim.detail }, 'no room could be handed out');
       return { ...problem(503, 'no-room-available', 'No room is available right now', claim.detail), headers: { 'content-type': 'application/problem+json', 'retry-after': '30' } };
     }
-    const room = claim.room;
+    // a room made on demand came through the claim orchestration's output, which holds no PIN:
+    // read it before any session starts, so a failed read leaves nothing behind
+    const guestPin = claim.room.guest_pin ?? (await deps.rooms.getRoomByName(claim.room.name).catch(() => undefined))?.guest_pin;
+    if (!guestPin) {
+      log.error({ roomName: claim.room.name }, 'the guest PIN could not be read from Pexip; releasing the room');
+      await deps.rooms.deleteRoom(claim.room.name).catch(() => undefined);
+      return { ...problem(503, 'no-room-available', 'No room is available right now', 'Pexip did not answer; try again shortly'), headers: { 'content-type': 'application/problem+json', 'retry-after': '30' } };
+    }
+    const room = { ...claim.room, guest_pin: guestPin };
     try {
       await durable.startNew(ORCHESTRATIONS.callSession, room.name, {
         roomName: room.name,
@@ -121,9 +129,7 @@ export function createRoomHandler(deps: RoomsDeps): ApiHandler {
       return problem(503, 'session-not-started', 'The call session could not be started', 'try again shortly');
     }
     log.info({ roomName: room.name, videoCallId: uui.uui.videoCallId }, 'room handed out, session started');
-    // a room made on demand came through the claim orchestration's output, which holds no PIN
-    const guestPin = room.guest_pin ?? (await deps.rooms.getRoomByName(room.name).catch(() => undefined))?.guest_pin ?? '';
-    const view = constrainedView({ ...room, guest_pin: guestPin }, { includeHostPin: false });
+    const view = constrainedView(room, { includeHostPin: false });
     // an additional field after v1's: IDIM may ignore it (v1's fields and their values are unchanged)
     const joinUrl = await deps.joinLinks?.linkFor({ sessionId: room.name, alias: view.aliases[0]?.alias ?? room.name, createdAt: deps.now() });
     return { status: 200, body: joinUrl ? { ...view, join_url: joinUrl } : view };

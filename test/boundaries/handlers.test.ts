@@ -243,6 +243,35 @@ describe('every id is data, never a path', () => {
   });
 });
 
+describe('create when Pexip cannot say the guest PIN', () => {
+  it('a room made on demand whose PIN cannot be read is released and the answer is 503: no session starts', async () => {
+    const { durable, calls } = recordingDurable();
+    const deleted: string[] = [];
+    const deps = {
+      verifier: allow,
+      rooms: {
+        getRoomByName: async () => {
+          throw new Error('Pexip 503');
+        },
+        deleteRoom: async (name: string) => void deleted.push(name),
+      },
+      roomPrefix: 'mclocal-',
+      // the claim orchestration's output carries no PIN
+      claimRoom: async () => ({ ok: true as const, room: { id: 7, name: 'mclocal-aaaabbbbcccc', aliases: [] } }),
+      publisher: durableSessionEventPublisher,
+      settings: {} as SessionSettings,
+      logger,
+      now: () => new Date(),
+    } as unknown as RoomsDeps;
+    const uui = encodeURIComponent('696474657374267663313233;encoding=hex');
+    const response = await createRoomHandler(deps)(req({}, { query: `uuiData=${uui}` }), { invocationId: 'i', durable });
+    expect(response.status).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('30');
+    expect(deleted).toEqual(['mclocal-aaaabbbbcccc']);
+    expect(calls.filter((c) => c.method === 'startNew')).toEqual([]);
+  });
+});
+
 describe('every body is bounded before it is read', () => {
   const big = JSON.stringify({ reason: 'x'.repeat(JSON_BODY_MAX_BYTES) });
 
