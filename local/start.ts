@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   const apps = await startLocalApps(join(__dirname, '..', '..'), environmentSnapshot());
   const served = 'skipped' in apps ? undefined : apps;
   const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors(served?.vendorsEnv);
-  // no storage account configured: Azurite in the data directory stands in for the app's own
-  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
+  // no storage account configured: Azurite in the data directory stands in for the app's own, run
+  // by the vendors process (so it outlives a killed host); vendors of an older build run none
+  const azurite = config.storage.account || vendors.env.AzureWebJobsStorage ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
   // the app reads its configuration when it loads, so the simulators' and Azurite's addresses go in first
   exportHostSettings({ ...vendors.env, ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}) });
   const host = await startLocalHost({
