@@ -46,8 +46,9 @@ async function main(): Promise<void> {
   const customerApp = await startLocalCustomerApp(join(__dirname, '..', '..'), environmentSnapshot());
   const customer = 'skipped' in customerApp ? undefined : customerApp;
   const vendors = attachTo ? attachVendors(attachTo) : await spawnVendors(served?.vendorsEnv);
-  // no storage account configured: Azurite in the data directory stands in for the app's own
-  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
+  // no storage account configured: Azurite in the data directory stands in for the app's own, run
+  // by the vendors process (so it outlives a killed host); vendors of an older build run none
+  const azurite = config.storage.account || vendors.env.AzureWebJobsStorage ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
   // the app reads its configuration when it loads, so the simulators' and Azurite's addresses go in first
   exportHostSettings({
     ...vendors.env,

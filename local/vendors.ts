@@ -8,6 +8,8 @@
  */
 import { environmentSnapshot, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/logger';
+import { join } from 'node:path';
+import { startAzurite } from './azurite';
 import { startSimulators } from './simulators';
 import { parseVendorKnobs } from './vendorKnobs';
 import { removeVendorsFile, vendorsFilePath, writeVendorsFile } from './vendorsFile';
@@ -24,8 +26,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { env: config.env, process: 'vendors' } });
   const knobs = parseVendorKnobs(environmentSnapshot(), process.argv.slice(2));
   const vendors = await startSimulators(config, logger, knobs);
+  // the storage account lives outside the Function host, as on Azure: a SIGKILLed host must not
+  // take writes it had acknowledged with it (Azurite in the host lost the read model's last
+  // records of sessions that ended just before a kill, so they read as never ended)
+  const azurite = config.storage.account ? undefined : await startAzurite({ dataDir: join(config.dataDir, 'azurite') });
+  const env = { ...vendors.env, ...(azurite ? { AzureWebJobsStorage: azurite.connectionString } : {}) };
   const file = vendorsFilePath(config.dataDir);
-  writeVendorsFile(file, { pid: process.pid, env: vendors.env, startedAt: new Date().toISOString() });
+  writeVendorsFile(file, { pid: process.pid, env, startedAt: new Date().toISOString() });
 
   let stopping = false;
   const stop = (why: string) => {
@@ -33,13 +40,16 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ why }, 'vendors stopping');
     removeVendorsFile(file, process.pid);
-    vendors.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'vendors stop failed');
-        process.exit(1);
-      },
-    );
+    vendors
+      .stop()
+      .then(() => azurite?.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'vendors stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   if (process.send) {
@@ -47,7 +57,7 @@ async function main(): Promise<void> {
     // and the host must stop before its vendors); a parent that dies takes this process with it
     process.on('SIGINT', () => undefined);
     process.once('disconnect', () => stop('parent gone'));
-    const ready: VendorsReady = { type: 'vendors-ready', env: vendors.env, file };
+    const ready: VendorsReady = { type: 'vendors-ready', env, file };
     process.send(ready);
   } else {
     process.once('SIGINT', () => stop('SIGINT'));
