@@ -1,5 +1,5 @@
 import type { PexipCalls, PexipRooms } from '../src/adapters/pexip';
-import { isRetryablePexipError } from '../src/adapters/pexip';
+import { isRetryablePexipError, PexipError } from '../src/adapters/pexip';
 import type { Logger } from '../src/logging/logger';
 import { ACTIVITIES, type DialQueueInput, type DialQueueResult, type TeardownInput, type TeardownResult } from '../src/contracts/durable';
 
@@ -40,8 +40,11 @@ export function dialQueueActivity(deps: SessionActivityDeps) {
       log.info({ roomName: input.roomName, attempt: input.attempt, participantId }, 'dialled the Genesys queue');
       return { ok: true, participantId };
     } catch (error) {
-      log.warn({ roomName: input.roomName, attempt: input.attempt, retryable: isRetryablePexipError(error), err: message(error) }, 'dial failed');
-      return { ok: false, reason: message(error).slice(0, 300) };
+      const busy = isRetryablePexipError(error);
+      log.warn({ roomName: input.roomName, attempt: input.attempt, retryable: busy, err: message(error) }, 'dial failed');
+      // a retryable refusal is safe to repeat: the next try lists the room's legs before it dials
+      const retryAfterSeconds = error instanceof PexipError ? error.retryAfterSeconds : undefined;
+      return { ok: false, reason: message(error).slice(0, 300), ...(busy ? { busy } : {}), ...(busy && retryAfterSeconds ? { retryAfterSeconds } : {}) };
     }
   };
 }

@@ -71,7 +71,7 @@ export function* callSession(context: OrchestrationContext): Generator<Task, Ses
           yield* step(
             result.ok
               ? { kind: 'dial_result', attempt: command.attempt, ok: true, participantId: result.participantId }
-              : { kind: 'dial_result', attempt: command.attempt, ok: false, reason: result.reason },
+              : { kind: 'dial_result', attempt: command.attempt, ok: false, reason: result.reason, ...(result.busy ? { busy: true, retryAfterSeconds: result.retryAfterSeconds } : {}) },
           );
           break;
         }

@@ -35,7 +35,10 @@ export const DialQueueInput = z.object({
   replaceParticipantId: z.string().min(1).max(200).optional(),
 });
 export type DialQueueInput = z.infer<typeof DialQueueInput>;
-export type DialQueueResult = { ok: true; participantId: string } | { ok: false; reason: string };
+export type DialQueueResult =
+  | { ok: true; participantId: string }
+  /** `busy`: Pexip refused for now (429, 5xx, unreachable) and may take the same call later; a dial it refused so is retried, not counted */
+  | { ok: false; reason: string; busy?: boolean; retryAfterSeconds?: number };
 
 export const TeardownInput = z.object({
   roomName: z.string().min(1).max(250),

@@ -43,17 +43,25 @@ export interface SessionSettings {
    * itself; the deployment's queue observer raises what it missed and keeps position and wait
    * outside the history. Up to 2, a queued session polls its conversation every 30 s. 4: an agent
    * leg that ends by a transfer (`user.end` disconnectType `transfer…`) does not end the call; the
-   * colleague who answers it becomes the session's agent.
+   * colleague who answers it becomes the session's agent. 5: a dial Pexip refused for now (429,
+   * 5xx, unreachable: nothing was placed) is tried again after Pexip's Retry-After and does not
+   * spend one of the attempts, for up to DIAL_BUSY_LIMIT_MS; before 5 it counted as a failed attempt.
    */
   version?: number;
 }
 
 /** The behaviour new sessions start with (see SessionSettings.version). */
-export const SESSION_BEHAVIOUR_VERSION = 4;
+export const SESSION_BEHAVIOUR_VERSION = 5;
 /** From this behaviour on, the queue observer, not the session, follows a queued call. */
 export const QUEUE_OBSERVER_BEHAVIOUR = 3;
 /** From this behaviour on, a transfer hands the call to the colleague instead of ending it. */
 export const TRANSFER_BEHAVIOUR = 4;
+/** From this behaviour on, a dial Pexip refused for now is retried without spending an attempt. */
+export const BUSY_DIAL_BEHAVIOUR = 5;
+/** How long a dial is retried while Pexip refuses it for now (a management rate limit's window is a minute). */
+export const DIAL_BUSY_LIMIT_MS = 5 * 60_000;
+/** The pause before a refused dial is tried again, when Pexip named none (and the longest honoured). */
+const DIAL_BUSY_PAUSE_MS = { least: 1000, default: 5000, most: 60_000 };
 
 /** The deadlines that are settled by reading Pexip (and Genesys) before they act. */
 export type TruthCheck = 'citizen_join' | 'dial_attempt' | 'reconnect' | 'queue_wait';
@@ -105,6 +113,8 @@ export interface SessionState {
     staleParticipantId?: string;
     /** how often this attempt's deadline was moved because its leg was still ringing */
     extensions?: number;
+    /** when Pexip first refused the current attempt for now (behaviour 5) */
+    busySince?: string;
   };
   sipParticipantId?: string;
   queueDeadline?: string;
@@ -150,7 +160,7 @@ export type MachineInput =
   /** a durable timer fired; every deadline due by `now` is acted on */
   | { kind: 'deadline' }
   | { kind: 'dial_result'; attempt: number; ok: true; participantId: string }
-  | { kind: 'dial_result'; attempt: number; ok: false; reason: string }
+  | { kind: 'dial_result'; attempt: number; ok: false; reason: string; busy?: boolean; retryAfterSeconds?: number }
   | {
       kind: 'queue_status';
       estimatedWaitSeconds?: number;
@@ -305,6 +315,11 @@ class Machine {
   /** behaviour 3: the queue observer follows a queued call; the session does not poll */
   private get queueObserved(): boolean {
     return (this.s.settings.version ?? 1) >= QUEUE_OBSERVER_BEHAVIOUR;
+  }
+
+  /** behaviour 5: a dial Pexip refused for now is retried, not counted */
+  private get retriesBusyDials(): boolean {
+    return (this.s.settings.version ?? 1) >= BUSY_DIAL_BEHAVIOUR;
   }
 
   /** behaviour 4: a transferred call goes on with the colleague */
@@ -537,10 +552,35 @@ class Machine {
     s.dial.inFlight = false;
     this.note('result', 'dial_queue', result.ok ? `attempt ${result.attempt} placed` : `attempt ${result.attempt}: ${result.reason}`);
     if (result.ok) {
+      delete s.dial.busySince;
       s.dial.participantId = result.participantId;
       return;
     }
+    if (result.busy && this.retriesBusyDials && this.retryBusyDial(result.retryAfterSeconds)) return;
+    delete s.dial.busySince;
     this.attemptFailed(result.reason);
+  }
+
+  /**
+   * Pexip refused the dial for now and placed nothing: the same attempt goes again once Pexip's
+   * Retry-After has passed, and the dial window moves on so the attempts left keep their share of
+   * it: a rate limit costs time, not attempts. False once Pexip has refused for DIAL_BUSY_LIMIT_MS: then it counts as a failure.
+   */
+  private retryBusyDial(retryAfterSeconds: number | undefined): boolean {
+    const s = this.s;
+    s.dial.busySince ??= this.at;
+    if (this.now - ms(s.dial.busySince) >= DIAL_BUSY_LIMIT_MS) return false;
+    const asked = retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : DIAL_BUSY_PAUSE_MS.default;
+    const pause = Math.min(Math.max(asked, DIAL_BUSY_PAUSE_MS.least), DIAL_BUSY_PAUSE_MS.most);
+    s.dial.attempts -= 1;
+    delete s.dial.attemptDeadline;
+    s.dial.nextAttemptAt = iso(this.now + pause);
+    // the attempts left keep their share of the window, counted from the retry
+    const slot = s.settings.dialWindowMs / s.settings.dialMaxAttempts;
+    const needed = this.now + pause + slot * (s.settings.dialMaxAttempts - s.dial.attempts);
+    if (s.dial.windowEndsAt) s.dial.windowEndsAt = iso(Math.max(ms(s.dial.windowEndsAt), needed));
+    this.note('result', 'dial_queue', `Pexip busy: attempt ${s.dial.attempts + 1} again in ${Math.round(pause / 1000)} s`);
+    return true;
   }
 
   private attemptFailed(reason: string) {
