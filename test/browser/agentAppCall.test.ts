@@ -54,7 +54,13 @@ const press = (desktop: Page, action: string) => desktop.locator(`button[data-ac
 async function answerAndTimeVideo(desktop: Page, room: string, agentName: string): Promise<number> {
   const answered = Date.now();
   await press(desktop, 'answer');
-  await until('video from the agent in the room', async () => ((named(await stack.room(room), agentName)?.media?.received.video.packets ?? 0) > 0 ? true : undefined), 60_000);
+  try {
+    await until('video from the agent in the room', async () => ((named(await stack.room(room), agentName)?.media?.received.video.packets ?? 0) > 0 ? true : undefined), 60_000);
+  } catch (error) {
+    // say what the widget showed: a failure panel names its cause
+    const shown = await widget(desktop).locator('body').innerText({ timeout: 5_000 }).catch(() => 'unreadable');
+    throw new Error(`${(error as Error).message}; the widget showed: ${shown.replace(/\s+/g, ' ').slice(0, 400)}`, { cause: error });
+  }
   return Date.now() - answered;
 }
 
@@ -80,6 +86,9 @@ it('the agent answers in the desktop, the widget joins video-only with real medi
   expect(sip(joined)!.isMuted).toBe(false);
   if (process.env.AGENT_APP_SCREENSHOTS === '1') {
     mkdirSync(join(ROOT, 'docs', 'screenshots', 'agent-app'), { recursive: true });
+    // a desktop-sized window, so the widget's column shows the whole call view, meters included
+    await desktop.setViewportSize({ width: 1280, height: 960 });
+    await until('the quality meter graded after the resize', async () => Number(await quality.getAttribute('data-frames-decoded')) > 30);
     await desktop.locator('iframe[title="Interaction widget"]').screenshot({ path: join(ROOT, 'docs', 'screenshots', 'agent-app', 'in-call.png') });
   }
 
