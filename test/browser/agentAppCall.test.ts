@@ -171,8 +171,13 @@ it(`answer → agent video in the room, then hang-up: the agent leaves the room;
 
 it('npm run demo -- --browser: the whole call in Chromium, step by step, ends completed with the room deleted', async () => {
   const lines: string[] = [];
-  const result = await runBrowserDemo({ target: stack.target, stepTimeoutMs: 60_000, write: (line) => lines.push(line), browser });
+  // each line as it comes, so a slow or stuck step shows which one it is
+  const write = (line: string) => {
+    lines.push(line);
+    process.stdout.write(`demo: ${line}\n`);
+  };
+  const result = await runBrowserDemo({ target: stack.target, stepTimeoutMs: 60_000, write, browser });
   expect(result).toMatchObject({ outcome: 'completed', roomGone: true });
   const text = lines.join('\n');
   for (const step of ['presses Answer', 'ICE connected', '0 audio packets', 'Hold:', 'Resume:', 'agent video flowing again', 'outcome completed']) expect(text).toContain(step);
-}, 150_000);
+}, 300_000);
