@@ -11,6 +11,10 @@
  * and prints the session's timeline as support staff see it. Options: `--url` (default
  * http://127.0.0.1:$PORT), `--data-dir` (default MAXCONF_DATA_DIR, then `.maxconf/`; the one the
  * MaxConf at the URL trusts is used), `--timeout <seconds>` per step (default 120).
+ *
+ * `--browser`: the same call with real media in headless Chromium instead (local/cli/demoBrowser.ts):
+ * the citizen on a page with the fake camera, the agent in the simulated Genesys desktop with the
+ * Agent App widget (answer, hold, resume, end).
  */
 import { loadConfig } from '../../src/config';
 import { encodeUui } from '../../src/domain/uui';
@@ -197,16 +201,20 @@ async function main(argv: string[]): Promise<number> {
     dataDirs: [flag(argv, 'data-dir'), config.dataDir, '.maxconf/'].filter((d): d is string => d !== undefined),
     auth: { issuer: config.auth.issuer, audience: config.auth.audience },
   });
-  const result = await runDemo({
-    url: target.url,
-    pexipUrl: target.pexipUrl,
-    genesysUrl: target.genesysUrl,
-    idimToken: target.idimToken,
-    supportToken: target.supportToken,
-    stepTimeoutMs: timeout * 1000,
-    write: (line) => process.stdout.write(`${line}\n`),
-    pexip: loadPexipClientApi(),
-  });
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const result = argv.includes('--browser')
+    ? // loaded only here: the browser demo needs playwright-core (a dev dependency), the plain one does not
+      await (await import('./demoBrowser')).runBrowserDemo({ target, stepTimeoutMs: timeout * 1000, write })
+    : await runDemo({
+        url: target.url,
+        pexipUrl: target.pexipUrl,
+        genesysUrl: target.genesysUrl,
+        idimToken: target.idimToken,
+        supportToken: target.supportToken,
+        stepTimeoutMs: timeout * 1000,
+        write,
+        pexip: loadPexipClientApi(),
+      });
   if (result.outcome !== 'completed' || !result.roomGone) {
     process.stderr.write(`demo: expected outcome completed and the room deleted, got ${result.outcome}${result.roomGone ? '' : ' with the room still there'}\n`);
     return 1;

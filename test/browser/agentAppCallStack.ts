@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { locateDemoTarget } from '../../local/cli/demoTarget';
+import { CITIZEN_PAGE } from '../../local/browser/citizenPage';
+import { locateDemoTarget, type DemoTarget } from '../../local/cli/demoTarget';
 import type { RoomInspection } from '../../local/pexip-simulator';
 import { encodeUui } from '../../src/domain/uui';
 import { ensureBuilt, freePort, ROOT } from '../host/builtHost';
@@ -23,6 +24,8 @@ export interface CallStack {
   agentAppUrl: string;
   agents: { id: string; name: string; desktop: string }[];
   citizenPageUrl: string;
+  /** what `npm run demo` finds for this `npm start` */
+  target: DemoTarget;
   createRoom(): Promise<{ name: string; guestPin: string }>;
   room(alias: string): Promise<RoomInspection | undefined>;
   genesys(path: string, body?: unknown): Promise<Response>;
@@ -31,29 +34,6 @@ export interface CallStack {
 
 const START = join(ROOT, 'dist', 'local', 'start.js');
 
-/** The citizen's side, as the BCSC app does it: guest PIN, camera and microphone, retried until the room reached the node. */
-const CITIZEN_PAGE = `<!doctype html><title>citizen</title><video id="v" autoplay muted playsinline></video><script>
-window.join = async (node, alias, pin) => {
-  const media = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  window.pc = pc;
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: 'sendrecv' });
-  pc.ontrack = (e) => { document.getElementById('v').srcObject = new MediaStream([e.track]); };
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
-  const base = node + '/api/client/v2/conferences/' + encodeURIComponent(alias);
-  let token;
-  for (let i = 0; i < 60; i++) {
-    const res = await fetch(base + '/request_token', { method: 'POST', headers: { pin, 'content-type': 'application/json' }, body: JSON.stringify({ display_name: 'Citizen' }) });
-    if (res.status === 200) { token = (await res.json()).result; break; }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  if (!token) throw new Error('the room never reached the conference node');
-  const call = await (await fetch(base + '/participants/' + token.participant_uuid + '/calls', { method: 'POST', headers: { token: token.token, 'content-type': 'application/json' }, body: JSON.stringify({ call_type: 'WEBRTC', sdp: pc.localDescription.sdp }) })).json();
-  await pc.setRemoteDescription({ type: 'answer', sdp: call.result.sdp });
-  await fetch(base + '/participants/' + token.participant_uuid + '/calls/' + call.result.call_uuid + '/ack', { method: 'POST', headers: { token: token.token } });
-};
-</script>`;
 
 function waitForLine(child: ChildProcess, prefix: string, timeoutMs: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -103,6 +83,7 @@ export async function startCallStack(): Promise<CallStack> {
     genesysUrl: target.genesysUrl,
     agentAppUrl,
     agents: genesysFile.agents,
+    target,
     // localhost, not 127.0.0.1: the citizen's page is cross-origin to the node, as the BCSC app is
     citizenPageUrl: `http://localhost:${(citizenServer.address() as AddressInfo).port}/`,
     async createRoom() {

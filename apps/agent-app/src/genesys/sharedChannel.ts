@@ -131,8 +131,10 @@ export function joinSharedChannel(deps: SharedChannelDeps, handlers: SharedChann
       let silenceTimer: unknown;
       let retryTimer: unknown;
       let attempts = 0;
-      // taking over from a widget that went away: events may have passed between the two
-      let hadGap = deps.store.getItem(storeKey) !== null;
+      // Events sent before this socket was subscribed are lost: the widget read its conversation
+      // before the channel was up (an agent may answer in that moment), or a widget that went
+      // away led until now. So the first connection resyncs too, like every reconnection.
+      let hadGap = true;
 
       const finish = () => {
         deps.clearTimer(silenceTimer);
