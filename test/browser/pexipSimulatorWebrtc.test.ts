@@ -51,6 +51,19 @@ window.decoded = async () => {
   stats.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded || 0; });
   return { ice: window.pc.iceConnectionState, frames };
 };
+// whether the browser's selected candidate pair belongs to its current ICE credentials (a completed restart)
+window.selectedPairIsCurrent = async () => {
+  const stats = await window.pc.getStats();
+  const ufrag = /a=ice-ufrag:(\\S+)/.exec(window.pc.localDescription.sdp)[1];
+  let current = false;
+  stats.forEach((t) => {
+    if (t.type !== 'transport' || !t.selectedCandidatePairId) return;
+    const pair = stats.get(t.selectedCandidatePairId);
+    const local = pair && stats.get(pair.localCandidateId);
+    current = !!local && local.usernameFragment === ufrag;
+  });
+  return current;
+};
 </script>`;
 
 describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', () => {
@@ -111,6 +124,8 @@ describe('Pexip simulator with a real browser (Debian Chromium, fake camera)', (
         const s = await (globalThis as any).decoded();
         return s.ice === 'connected' && s.frames > n + 10;
       }, framesBefore, { timeout: 20_000, polling: 200 });
+      // the restart completes on the room's side too: the browser moves to a pair of its new credentials
+      await tab.waitForFunction(() => (globalThis as any).selectedPairIsCurrent(), undefined, { timeout: 20_000, polling: 200 });
     }
     await tab.close();
   }, 90_000);
