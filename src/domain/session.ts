@@ -113,7 +113,7 @@ export interface SessionState {
     staleParticipantId?: string;
     /** how often this attempt's deadline was moved because its leg was still ringing */
     extensions?: number;
-    /** when Pexip first refused the current attempt for now (behaviour 5) */
+    /** when Pexip first refused a dial of this session for now (behaviour 5): the 5 minutes are the whole dial's, not each attempt's */
     busySince?: string;
   };
   sipParticipantId?: string;
@@ -557,14 +557,14 @@ class Machine {
       return;
     }
     if (result.busy && this.retriesBusyDials && this.retryBusyDial(result.retryAfterSeconds)) return;
-    delete s.dial.busySince;
     this.attemptFailed(result.reason);
   }
 
   /**
    * Pexip refused the dial for now and placed nothing: the same attempt goes again once Pexip's
    * Retry-After has passed, and the dial window moves on so the attempts left keep their share of
-   * it: a rate limit costs time, not attempts. False once Pexip has refused for DIAL_BUSY_LIMIT_MS: then it counts as a failure.
+   * it: a rate limit costs time, not attempts. False once Pexip has been refusing this session's
+   * dials for DIAL_BUSY_LIMIT_MS: from then on a refusal counts as a failed attempt.
    */
   private retryBusyDial(retryAfterSeconds: number | undefined): boolean {
     const s = this.s;

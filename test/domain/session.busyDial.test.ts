@@ -26,7 +26,7 @@ describe('a dial Pexip refuses for now (behaviour 5)', () => {
     expect(d.state.dial.attempts).toBe(1);
   });
 
-  it('counts as a failed attempt once Pexip has refused for five minutes', () => {
+  it('counts as a failed attempt once Pexip has refused the session for five minutes: a Pexip outage ends in dial_failed, not an endless wait', () => {
     const d = new Driver({ ...SETTINGS, version: 5 });
     d.event({ type: 'citizen_joined' });
     let refusals = 0;
@@ -39,6 +39,11 @@ describe('a dial Pexip refuses for now (behaviour 5)', () => {
     expect(refusals * 10_000).toBeGreaterThanOrEqual(DIAL_BUSY_LIMIT_MS);
     expect(refusals * 10_000).toBeLessThan(DIAL_BUSY_LIMIT_MS + 20_000);
     expect(dials(d).at(-1)).toEqual({ type: 'dial_queue', attempt: 2 });
+    // the five minutes are the dial's, not each attempt's: the next refusals are failed attempts at once
+    d.input({ kind: 'dial_result', attempt: 2, ok: false, reason: 'Pexip 503', busy: true });
+    expect(d.advance(10_000).filter((c) => c.type === 'dial_queue')).toEqual([{ type: 'dial_queue', attempt: 3 }]);
+    d.input({ kind: 'dial_result', attempt: 3, ok: false, reason: 'Pexip 503', busy: true });
+    expect(d.state.outcome).toBe('dial_failed');
   });
 
   it('a refusal that is not for now (not busy) still spends the attempt', () => {

@@ -69,7 +69,25 @@ describe('session activities', () => {
     expect(await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 })).toEqual({
       ok: false,
       reason: 'Pexip 503',
+      busy: true,
     });
+  });
+
+  it("a rate-limited dial carries Pexip's Retry-After; a refusal Pexip will repeat is not busy", async () => {
+    const pexip = fakePexip();
+    pexip.deps.calls.dialOut = async () => {
+      throw new PexipError('rate_limited', 'Pexip dial: rate limited (429)', true, 429, 20);
+    };
+    expect(await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 })).toEqual({
+      ok: false,
+      reason: 'Pexip dial: rate limited (429)',
+      busy: true,
+      retryAfterSeconds: 20,
+    });
+    pexip.deps.calls.dialOut = async () => {
+      throw new PexipError('bad_request', 'Pexip 400', false, 400);
+    };
+    expect(await dialQueueActivity(pexip.deps)({ roomName: 'mc-a', uui: '00;encoding=hex', attempt: 1 })).toEqual({ ok: false, reason: 'Pexip 400' });
   });
 
   it('teardown deletes the room even when the hang-up fails, and still fails so the retry hangs up', async () => {

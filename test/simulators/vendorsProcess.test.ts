@@ -51,8 +51,12 @@ describe('the vendors process', () => {
   }
 
   it('outlives a SIGKILLed host: the rooms stay, and a restarted host attaches to the same simulators', async () => {
-    const { port, dataDir, env } = await environment();
+    const { dataDir, env } = await environment();
     const vendors = await run(VENDORS, [], { ...env, PEXIP_SIM_PROPAGATION_MS: '0' }, 'MaxConf vendors are running');
+    // the host's port is picked once the vendors' servers (simulators, Azurite) hold theirs: picked
+    // before, one of their free ports could be the very one the host then finds taken
+    const port = await freePort();
+    env.PORT = String(port);
     const file = join(dataDir, 'vendors.json');
     try {
       expect(statSync(file).mode & 0o777).toBe(0o600);
