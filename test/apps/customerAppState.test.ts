@@ -1,4 +1,4 @@
-import { endedWordingOf, OUTCOMES, pollDelayMs, rejoinDelayMs, retryAfterSeconds, screenOf, shownPosition, waitingStepOf, waitMinutes, withinGrace } from '../../apps/customer-app/src/citizenState';
+import { endedWordingOf, OUTCOMES, pollDelayMs, rejoinDelayMs, retriesUnpropagatedRoom, retryAfterSeconds, ROOM_PROPAGATION_WAIT_MS, screenOf, shownPosition, waitingStepOf, waitMinutes, withinGrace } from '../../apps/customer-app/src/citizenState';
 import { WORDS } from '../../apps/customer-app/src/i18n';
 import { OUTCOMES as SESSION_OUTCOMES } from '../../src/domain/session';
 
@@ -106,5 +106,15 @@ describe('the outcome in plain words', () => {
     expect(WORDS.en.ended[endedWordingOf(undefined, true)]).toMatch(/connection was lost/);
     expect(WORDS.en.ended[endedWordingOf('completed')]).toMatch(/finished/);
     expect(WORDS.en.ended[endedWordingOf('queue_timeout')]).toMatch(/No agent/);
+  });
+});
+
+describe('a join the conference node refuses with 404 (a room not propagated yet)', () => {
+  it('is tried again within the propagation wait while the session runs, and given up once it has ended or the wait is over', () => {
+    const t0 = 1_000_000;
+    expect(retriesUnpropagatedRoom(t0, t0 + 5_000, false)).toBe(true);
+    expect(retriesUnpropagatedRoom(t0, t0 + ROOM_PROPAGATION_WAIT_MS - 1, false)).toBe(true);
+    expect(retriesUnpropagatedRoom(t0, t0 + ROOM_PROPAGATION_WAIT_MS, false)).toBe(false);
+    expect(retriesUnpropagatedRoom(t0, t0 + 5_000, true)).toBe(false);
   });
 });

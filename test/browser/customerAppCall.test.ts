@@ -73,7 +73,13 @@ it('the citizen joins from the join link, waits, the agent answers in the deskto
   const { page: citizen, joinedAt } = await citizenJoins(joinUrl);
 
   // waiting: the session dials Genesys once the citizen is in the room
-  await screen(citizen, 'waiting').waitFor({ timeout: 30_000 });
+  await screen(citizen, 'waiting')
+    .waitFor({ timeout: 30_000 })
+    .catch(async (error: unknown) => {
+      // what the page showed instead (a failure panel names its cause)
+      const main = await citizen.evaluate(() => (globalThis as any).document.querySelector('main')?.outerHTML ?? 'no <main>');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\npage <main>: ${String(main).slice(0, 2000)}`);
+    });
   await until('the SIP leg to Genesys in the room', async () => sip(await stack.room(name)), 60_000);
   process.stdout.write(`Join → dial in the room: ${Date.now() - joinedAt} ms\n`);
   await until('the page showing the queued phase', async () => (await screen(citizen, 'waiting').getAttribute('data-phase')) === 'queued', 30_000);

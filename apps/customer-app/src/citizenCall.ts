@@ -1,5 +1,5 @@
 import { citizenApi, type CitizenApi, type CitizenRoom, type CitizenSession } from './citizenApi';
-import { endedWordingOf, pollDelayMs, rejoinDelayMs, screenOf, shownPosition, withinGrace, type CallScreen, type EndedWording } from './citizenState';
+import { endedWordingOf, pollDelayMs, rejoinDelayMs, retriesUnpropagatedRoom, screenOf, shownPosition, withinGrace, type CallScreen, type EndedWording } from './citizenState';
 import { parseConfig, type CustomerAppConfig } from './config';
 import type { FailureKind } from './i18n';
 import type { JoinLink } from './link';
@@ -129,15 +129,25 @@ export function createCitizenCall(link: JoinLink | undefined, update: (change: P
     }
     untap?.();
     untap = tapPeerConnections((pc) => update({ peerConnection: pc }));
-    const joined = await joinAsGuest({
-      nodeUrl: `${new URL(config!.conferenceNodeUrl).protocol}//${room.conferenceNode}`,
-      alias: room.alias,
-      pin: room.guestPin,
-      displayName: 'Citizen',
-      bandwidthKbps: config!.bandwidthKbps,
-      stream: stream!,
-      events: { onRemoteStream: (remote) => update({ remoteStream: remote }), onDropped: (reason) => void dropped(reason) },
-    });
+    const firstTryAt = Date.now();
+    let joined: Awaited<ReturnType<typeof joinAsGuest>>;
+    for (let attempt = 0; ; attempt++) {
+      joined = await joinAsGuest({
+        nodeUrl: `${new URL(config!.conferenceNodeUrl).protocol}//${room.conferenceNode}`,
+        alias: room.alias,
+        pin: room.guestPin,
+        displayName: 'Citizen',
+        bandwidthKbps: config!.bandwidthKbps,
+        stream: stream!,
+        events: { onRemoteStream: (remote) => update({ remoteStream: remote }), onDropped: (reason) => void dropped(reason) },
+      });
+      if (joined.ok || joined.kind !== 'room-ended') break;
+      // a room just handed out may not have reached the node yet: ask MaxConf whether the session still runs
+      const current = await api!.session();
+      const sessionEnded = current.ok ? current.value.phase === 'ended' || current.value.phase === 'ending' : current.kind === 'room-ended';
+      if (!retriesUnpropagatedRoom(firstTryAt, Date.now(), sessionEnded)) break;
+      await new Promise((resolve) => window.setTimeout(resolve, rejoinDelayMs(attempt)));
+    }
     if (!joined.ok) return joined;
     leg = joined.leg;
     if (cameraOff) await leg.muteVideo(true).catch(() => undefined);

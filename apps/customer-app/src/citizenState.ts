@@ -134,3 +134,15 @@ export function rejoinDelayMs(attempt: number): number {
 export function withinGrace(droppedAt: number, now: number, graceSeconds: number): boolean {
   return now - droppedAt < graceSeconds * 1000;
 }
+
+/**
+ * How long a join keeps trying while the conference node answers 404 for a room MaxConf has just
+ * handed out: Pexip makes a new room joinable only once its configuration has reached the node
+ * (about 90 s at worst), so a 404 that soon is "not there yet", not "gone".
+ */
+export const ROOM_PROPAGATION_WAIT_MS = 120_000;
+
+/** Whether a join the node refused with 404 is tried again: within the propagation wait of the first try, and the session not ended. */
+export function retriesUnpropagatedRoom(firstTryAt: number, now: number, sessionEnded: boolean): boolean {
+  return !sessionEnded && now - firstTryAt < ROOM_PROPAGATION_WAIT_MS;
+}
