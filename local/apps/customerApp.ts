@@ -1,7 +1,6 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStaticAppServer, type StaticAppServer } from './staticAppServer';
 import { z } from 'zod';
 
 /**
@@ -11,13 +10,7 @@ import { z } from 'zod';
  * so a local call proves the deployed CSP lets the page work. Its address is the join link's base
  * (CUSTOMER_APP_URL) and an origin the local host answers CORS for.
  */
-export interface CustomerAppServer {
-  /** http://127.0.0.1:<port> */
-  url: string;
-  /** the settings `config.json` answers from now on (until then: 404, as a missing deploy) */
-  setConfig(config: CustomerAppLocalConfig): void;
-  stop(): Promise<void>;
-}
+export type CustomerAppServer = StaticAppServer<CustomerAppLocalConfig>;
 
 /** The `config.json` fields (apps/customer-app/src/config.ts). */
 export interface CustomerAppLocalConfig {
@@ -31,17 +24,6 @@ export interface CustomerAppLocalConfig {
 
 type CustomerStaticWebAppConfig = (config: CustomerAppLocalConfig) => { globalHeaders: Record<string, string> };
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /**
  * `CUSTOMER_APP_PORT` (0: any free port) and `CUSTOMER_APP_HOURS`: `profile` (default) writes the
@@ -70,46 +52,7 @@ export async function startCustomerAppServer(options: { root: string; port?: num
   // the deploy script is CommonJS outside the TypeScript build: loaded as it is
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { customerStaticWebAppConfig } = require(join(options.root, 'scripts', 'apps', 'staticwebapp-config.js')) as { customerStaticWebAppConfig: CustomerStaticWebAppConfig };
-  let config: CustomerAppLocalConfig | undefined;
-  let headers: Record<string, string> = {};
-
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path === '/config.json') {
-      if (!config) res.writeHead(404, headers).end();
-      else res.writeHead(200, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(config));
-      return;
-    }
-    const file = normalize(join(dist, path === '/' ? 'index.html' : path));
-    const inside = file.startsWith(dist + sep);
-    // the navigation fallback: any other path is the page
-    const served = inside && existsSync(file) && statSync(file).isFile() ? file : join(dist, 'index.html');
-    const cache = served.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600';
-    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(served)] ?? 'application/octet-stream', 'cache-control': cache });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(served).pipe(res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    setConfig(next) {
-      config = next;
-      headers = customerStaticWebAppConfig(next).globalHeaders;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return startStaticAppServer<CustomerAppLocalConfig>({ dist, ...(options.port === undefined ? {} : { port: options.port }), headersFor: (config) => customerStaticWebAppConfig(config).globalHeaders });
 }
 
 const ALL_WEEK = [{ startDay: 'MONDAY', endDay: 'SUNDAY', startTime: '00:00', endTime: '23:59' }];
